@@ -1,0 +1,42 @@
+using MeteringConsole.Common;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MeteringConsole.Api;
+
+/// <summary>Turns the services' exceptions into application/problem+json answers.</summary>
+public sealed class ApiExceptionHandler : IExceptionHandler
+{
+    private readonly IProblemDetailsService _problems;
+    private readonly ILogger<ApiExceptionHandler> _log;
+
+    public ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> log)
+    {
+        _problems = problems;
+        _log = log;
+    }
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        if (!context.Request.Path.StartsWithSegments(ApiRegistration.Prefix)) return false;
+        ProblemDetails problem = exception switch
+        {
+            ValidationException v => new HttpValidationProblemDetails(v.Errors.ToDictionary(e => e.Key, e => e.Value))
+            {
+                Status = 400, Title = "The request is invalid.", Detail = v.Message,
+            },
+            BadHttpRequestException b => new ProblemDetails
+            {
+                Status = b.StatusCode, Title = b.StatusCode == 413 ? "The request is too large." : "The request is malformed.",
+                Detail = b.InnerException?.Message ?? b.Message,
+            },
+            ForbiddenException f => new ProblemDetails { Status = 403, Title = "Forbidden.", Detail = f.Message },
+            NotFoundException n => new ProblemDetails { Status = 404, Title = "Not found.", Detail = n.Message },
+            ConflictException c => new ProblemDetails { Status = 409, Title = "Conflict.", Detail = c.Message },
+            _ => new ProblemDetails { Status = 500, Title = "Something went wrong on the server." },
+        };
+        if (problem.Status == 500) _log.LogError(exception, "Unhandled API error on {Path}", context.Request.Path);
+        context.Response.StatusCode = problem.Status!.Value;
+        return await _problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+}

@@ -1,0 +1,52 @@
+using MeteringConsole.Domain;
+using MeteringConsole.Features.Account;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace MeteringConsole.Data;
+
+/// <summary>The one database: Identity and the whole metering domain.</summary>
+public class AppDbContext : IdentityDbContext<AppUser>
+{
+    public AppDbContext(DbContextOptions<AppDbContext> options) : base(options) { }
+
+    /// <summary>Changes captured by <see cref="AuditInterceptor"/> between saving and saved.</summary>
+    internal PendingAudit? PendingAudit { get; set; }
+
+    public DbSet<Client> Clients => Set<Client>();
+    public DbSet<SourceType> SourceTypes => Set<SourceType>();
+    public DbSet<Asset> Assets => Set<Asset>();
+    public DbSet<UnitType> UnitTypes => Set<UnitType>();
+    public DbSet<IngestSuppression> IngestSuppressions => Set<IngestSuppression>();
+    public DbSet<UsageReading> UsageReadings => Set<UsageReading>();
+    public DbSet<UsageDailyRollup> UsageDailyRollups => Set<UsageDailyRollup>();
+    public DbSet<BillingBucket> BillingBuckets => Set<BillingBucket>();
+    public DbSet<BucketAsset> BucketAssets => Set<BucketAsset>();
+    public DbSet<BillingRun> BillingRuns => Set<BillingRun>();
+    public DbSet<BillingReading> BillingReadings => Set<BillingReading>();
+    public DbSet<BillingPeriod> BillingPeriods => Set<BillingPeriod>();
+    public DbSet<Projection> Projections => Set<Projection>();
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
+    public DbSet<Domain.Monitor> Monitors => Set<Domain.Monitor>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<AlertClientState> AlertClientStates => Set<AlertClientState>();
+    public DbSet<AlertNotification> AlertNotifications => Set<AlertNotification>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        SnakeCaseNaming.Apply(builder);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // SQLite cannot sort or aggregate decimal, and EF Core 6 cannot translate either: money,
+        // rates and units are stored as integer millionths. Instants are UTC DateTime.
+        builder.Properties<decimal>().HaveConversion<DecimalMicrosConverter>();
+        builder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        builder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+}

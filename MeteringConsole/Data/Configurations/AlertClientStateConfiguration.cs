@@ -1,0 +1,17 @@
+using MeteringConsole.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace MeteringConsole.Data.Configurations;
+
+public class AlertClientStateConfiguration : IEntityTypeConfiguration<AlertClientState>
+{
+    public void Configure(EntityTypeBuilder<AlertClientState> b)
+    {
+        b.ToTable("alert_client_states");
+        b.HasKey(x => new { x.AlertId, x.ClientId });
+        b.HasIndex(x => x.ClientId);
+        b.HasOne(x => x.Alert).WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(x => x.Client).WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

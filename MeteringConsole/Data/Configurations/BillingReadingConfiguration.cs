@@ -1,0 +1,19 @@
+using MeteringConsole.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace MeteringConsole.Data.Configurations;
+
+public class BillingReadingConfiguration : IEntityTypeConfiguration<BillingReading>
+{
+    public void Configure(EntityTypeBuilder<BillingReading> b)
+    {
+        b.ToTable("billing_readings");
+        // One line per bucket and period: a re-run replaces it.
+        b.HasIndex(x => new { x.PeriodStart, x.BucketId }).IsUnique();
+        b.HasIndex(x => new { x.ClientId, x.PeriodStart });
+        b.HasOne<BillingRun>().WithMany().HasForeignKey(x => x.BillingRunId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(x => x.Bucket).WithMany().HasForeignKey(x => x.BucketId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(x => x.Client).WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace MeteringConsole.Data.Configurations;
+
+public class MonitorConfiguration : IEntityTypeConfiguration<Domain.Monitor>
+{
+    public void Configure(EntityTypeBuilder<Domain.Monitor> b)
+    {
+        b.ToTable("monitors");
+        b.Property(x => x.Name).HasMaxLength(200);
+        b.Property(x => x.Description).HasMaxLength(1000);
+        b.Property(x => x.Source).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Item).HasMaxLength(100);
+        b.HasOne(x => x.UnitType).WithMany().HasForeignKey(x => x.UnitTypeId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -1,0 +1,21 @@
+using MeteringConsole.Api;
+using MeteringConsole.Features.Account;
+using MeteringConsole.Features.ApiKeys;
+using MeteringConsole.Features.Clients;
+
+namespace MeteringConsole.Features;
+
+/// <summary>Each feature registers its services and maps its endpoints here, in one place.</summary>
+public static class FeatureRegistration
+{
+    public static IServiceCollection AddFeatures(this IServiceCollection services)
+        => services.AddAccount().AddApiKeys().AddClients();
+
+    public static WebApplication MapFeatureEndpoints(this WebApplication app)
+    {
+        app.MapAccount();
+        app.MapApiGroup()
+            .MapClientEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,27 @@
+using MeteringConsole.Api;
+using MeteringConsole.Cli;
+using MeteringConsole.Components;
+using MeteringConsole.Data;
+using MeteringConsole.Features;
+
+var builder = WebApplication.CreateBuilder(args);
+var command = CommandLine.Parse(args);
+if (command is not null) CommandLine.QuietLogging(builder.Logging);
+
+builder.AddData();
+builder.Services.AddConsoleUi().AddApi().AddFeatures();
+
+var app = builder.Build();
+if (command is not null) return await CommandLine.RunAsync(app, command);
+
+await app.InitializeDatabaseAsync();
+app.UseConsolePipeline();
+app.MapFeatureEndpoints();
+app.Run();
+return 0;
+
+namespace MeteringConsole
+{
+    /// <summary>Entry point marker for <c>WebApplicationFactory</c>.</summary>
+    public partial class Program;
+}
