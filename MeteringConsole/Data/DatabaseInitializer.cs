@@ -11,13 +11,16 @@ public sealed class DatabaseInitializer
     private readonly DatabaseOptions _options;
     private readonly IHostEnvironment _env;
     private readonly ILogger<DatabaseInitializer> _log;
+    private readonly bool _seedFromSample;
 
-    public DatabaseInitializer(AppDbContext db, DatabaseOptions options, IHostEnvironment env, ILogger<DatabaseInitializer> log)
+    public DatabaseInitializer(AppDbContext db, DatabaseOptions options, IHostEnvironment env, IConfiguration config,
+        ILogger<DatabaseInitializer> log)
     {
         _db = db;
         _options = options;
         _env = env;
         _log = log;
+        _seedFromSample = config.GetValue("Database:SeedFromSample", true);
     }
 
     /// <summary>
@@ -27,7 +30,7 @@ public sealed class DatabaseInitializer
     public void SeedFromSampleIfMissing()
     {
         var target = _options.DataSource;
-        if (target == ":memory:" || File.Exists(target)) return;
+        if (!_seedFromSample || target == ":memory:" || File.Exists(target)) return;
         var sample = FindSample(_env.ContentRootPath);
         if (sample is null) return;
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);

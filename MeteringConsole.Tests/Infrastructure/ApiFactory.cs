@@ -1,0 +1,54 @@
+using System.Net.Http.Headers;
+using MeteringConsole.Common;
+using MeteringConsole.Domain;
+using MeteringConsole.Features.ApiKeys;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MeteringConsole.Tests.Infrastructure;
+
+/// <summary>The whole web app in memory over a temporary database, for HTTP tests.</summary>
+public sealed class ApiFactory : WebApplicationFactory<MeteringConsole.Program>
+{
+    public TempDatabase Database { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Default", Database.ConnectionString);
+        builder.UseSetting("Database:SeedFromSample", "false");
+    }
+
+    /// <summary>Creates a key through the real service and returns a client that sends it.</summary>
+    public async Task<HttpClient> ClientWithKeyAsync(ApiKeyRole role, int? clientScope = null)
+    {
+        var secret = await CreateKeyAsync(role, clientScope);
+        var http = CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        return http;
+    }
+
+    public async Task<string> CreateKeyAsync(ApiKeyRole role, int? clientScope = null)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(Actor.System("test"));
+        var created = await scope.ServiceProvider.GetRequiredService<ApiKeyService>()
+            .CreateAsync(new ApiKeyInput($"{role} key {Guid.NewGuid():N}"[..20], role, clientScope));
+        return created.Secret;
+    }
+
+    /// <summary>Runs a service call as the system actor, for test setup.</summary>
+    public async Task<T> AsSystemAsync<TService, T>(Func<TService, Task<T>> call) where TService : notnull
+    {
+        await using var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(Actor.System("test"));
+        return await call(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Database.Dispose();
+    }
+}

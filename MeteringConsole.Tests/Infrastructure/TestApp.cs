@@ -1,0 +1,73 @@
+using MeteringConsole.Common;
+using MeteringConsole.Data;
+using MeteringConsole.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace MeteringConsole.Tests.Infrastructure;
+
+/// <summary>
+/// The app's real services over a fresh, migrated SQLite file: what service tests call.
+/// Each test (or class) gets its own file, deleted on dispose.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    public static readonly Actor Admin = new(ActorKind.User, "admin@test", Roles.Admin, UserId: "u-admin");
+    public static readonly Actor Operator = new(ActorKind.User, "operator@test", Roles.Operator, UserId: "u-op");
+    public static readonly Actor Viewer = new(ActorKind.User, "viewer@test", Roles.Viewer, UserId: "u-viewer");
+
+    private readonly IHost _host;
+    public TempDatabase Database { get; }
+    public IServiceProvider Services => _host.Services;
+
+    private TestApp(IHost host, TempDatabase database)
+    {
+        _host = host;
+        Database = database;
+    }
+
+    public static async Task<TestApp> CreateAsync(Action<IDictionary<string, string?>>? configure = null)
+    {
+        var database = new TempDatabase();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            EnvironmentName = "Testing",
+            ContentRootPath = database.Directory,
+        });
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Default"] = database.ConnectionString,
+            ["Database:SeedFromSample"] = "false",
+        };
+        configure?.Invoke(settings);
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddData();
+        builder.Services.AddFeatures();
+        var app = new TestApp(builder.Build(), database);
+        await using var scope = app.Scope(Actor.System("test"));
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().MigrateAsync();
+        return app;
+    }
+
+    /// <summary>A DI scope acting as the given actor.</summary>
+    public AsyncServiceScope Scope(Actor actor)
+    {
+        var scope = _host.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(actor);
+        return scope;
+    }
+
+    /// <summary>A service acting as the given actor (its scope lives as long as the app).</summary>
+    public T Service<T>(Actor actor) where T : notnull => Scope(actor).ServiceProvider.GetRequiredService<T>();
+
+    /// <summary>A context for assertions; not audited as anyone in particular.</summary>
+    public AppDbContext Db() => Scope(Actor.System("test")).ServiceProvider.GetRequiredService<AppDbContext>();
+
+    public async ValueTask DisposeAsync()
+    {
+        _host.Dispose();
+        await Task.Yield();
+        Database.Dispose();
+    }
+}
