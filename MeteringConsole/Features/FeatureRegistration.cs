@@ -2,6 +2,7 @@ using MeteringConsole.Api;
 using MeteringConsole.Features.Account;
 using MeteringConsole.Features.ApiKeys;
 using MeteringConsole.Features.Clients;
+using MeteringConsole.Features.Health;
 
 namespace MeteringConsole.Features;
 
@@ -9,12 +10,13 @@ namespace MeteringConsole.Features;
 public static class FeatureRegistration
 {
     public static IServiceCollection AddFeatures(this IServiceCollection services)
-        => services.AddAccount().AddApiKeys().AddClients();
+        => services.AddAccount().AddApiKeys().AddHealth().AddClients();
 
     public static WebApplication MapFeatureEndpoints(this WebApplication app)
     {
         app.MapAccount();
         app.MapApiGroup()
+            .MapHealthEndpoints()
             .MapClientEndpoints();
         return app;
     }

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace MeteringConsole.Tests.Infrastructure;
+
+/// <summary>
+/// The console started as a real process on a free loopback port over a temporary database,
+/// the way an operator runs it. The command line seeds users before it starts.
+/// </summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    public TempDatabase Database { get; }
+    public string BaseUrl { get; }
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    private AppProcess(Process process, TempDatabase database, string baseUrl)
+    {
+        _process = process;
+        Database = database;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>Runs a command-line verb against the database and returns (exit code, stdout, stderr).</summary>
+    public static async Task<(int ExitCode, string StdOut, string StdErr)> RunCommandAsync(TempDatabase database,
+        IEnumerable<string> args, IDictionary<string, string>? environment = null, string? stdin = null)
+    {
+        var psi = StartInfo(database, args);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        psi.RedirectStandardInput = true;
+        using var process = Process.Start(psi)!;
+        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    public static async Task<AppProcess> StartAsync(TempDatabase database)
+    {
+        var port = FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        var psi = StartInfo(database, new[] { "--urls", url });
+        var process = Process.Start(psi)!;
+        var app = new AppProcess(process, database, url);
+        process.OutputDataReceived += (_, e) => { lock (app._output) app._output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (app._output) app._output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await app.WaitUntilUpAsync();
+        return app;
+    }
+
+    private static ProcessStartInfo StartInfo(TempDatabase database, IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo(RepoPaths.AppExecutable)
+        {
+            WorkingDirectory = Path.GetDirectoryName(RepoPaths.AppExecutable)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["ConnectionStrings__Default"] = database.ConnectionString;
+        psi.Environment["Database__SeedFromSample"] = "false";
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        return psi;
+    }
+
+    private async Task WaitUntilUpAsync()
+    {
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException("The app exited on start:\n" + Output);
+            try
+            {
+                var response = await http.GetAsync(BaseUrl + "/api/v1/health");
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("The app did not answer within 60 s:\n" + Output);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        Database.Dispose();
+    }
+}
