@@ -18,7 +18,9 @@ public sealed class ApiExceptionHandler : IExceptionHandler
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
-        if (!context.Request.Path.StartsWithSegments(ApiRegistration.Prefix)) return false;
+        // The middleware has already rewritten Request.Path to the error page: ask for the original.
+        var path = context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path;
+        if (!path.StartsWith(ApiRegistration.Prefix, StringComparison.OrdinalIgnoreCase)) return false;
         ProblemDetails problem = exception switch
         {
             ValidationException v => new HttpValidationProblemDetails(v.Errors.ToDictionary(e => e.Key, e => e.Value))
@@ -35,7 +37,7 @@ public sealed class ApiExceptionHandler : IExceptionHandler
             ConflictException c => new ProblemDetails { Status = 409, Title = "Conflict.", Detail = c.Message },
             _ => new ProblemDetails { Status = 500, Title = "Something went wrong on the server." },
         };
-        if (problem.Status == 500) _log.LogError(exception, "Unhandled API error on {Path}", context.Request.Path);
+        if (problem.Status == 500) _log.LogError(exception, "Unhandled API error on {Path}", path);
         context.Response.StatusCode = problem.Status!.Value;
         return await _problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }

@@ -1,6 +1,7 @@
 using MeteringConsole.Api;
 using MeteringConsole.Features.Account;
 using MeteringConsole.Features.ApiKeys;
+using MeteringConsole.Features.Assets;
 using MeteringConsole.Features.Clients;
 using MeteringConsole.Features.Health;
 
@@ -10,7 +11,12 @@ namespace MeteringConsole.Features;
 public static class FeatureRegistration
 {
     public static IServiceCollection AddFeatures(this IServiceCollection services)
-        => services.AddAccount().AddApiKeys().AddHealth().AddClients();
+        => services
+            .AddAccount()
+            .AddApiKeys()
+            .AddHealth()
+            .AddClients()
+            .AddAssets();
 
     public static WebApplication MapFeatureEndpoints(this WebApplication app)
     {
