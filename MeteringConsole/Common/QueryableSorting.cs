@@ -38,6 +38,13 @@ public sealed class SortMap<T>
 
 public static class PagingExtensions
 {
+    /// <summary>
+    /// A LIKE pattern for "contains", case-insensitive in SQLite (instr(), which EF uses for
+    /// string.Contains, is not). Wildcards in the search text are escaped with a backslash.
+    /// </summary>
+    public static string ContainsPattern(string search)
+        => "%" + search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+
     public static IQueryable<T> Page<T>(this IQueryable<T> query, PageRequest page)
         => query.Skip(page.SafeSkip).Take(page.SafeTake);
 }

@@ -38,7 +38,11 @@ public sealed class ApiKeyService
         await _actor.RequireAsync(Permission.Admin);
         await using var db = await _dbs.CreateDbContextAsync();
         var query = db.ApiKeys.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(search)) query = query.Where(k => k.Name.Contains(search));
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var like = PagingExtensions.ContainsPattern(search);
+            query = query.Where(k => EF.Functions.Like(k.Name, like, "\\"));
+        }
         var total = await query.CountAsync();
         var rows = await Sorts.Apply(query, page.OrderBy).Page(page)
             .Select(k => new ApiKeyRow(k.Id, k.Name, k.Role, k.ClientId, k.Client != null ? k.Client.Name : null, k.Prefix,

@@ -47,9 +47,10 @@ public sealed class AssetService
         if (!string.IsNullOrWhiteSpace(filter.SourceType)) query = query.Where(a => a.SourceType!.Name == filter.SourceType);
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
-            var s = filter.Search.Trim();
-            query = query.Where(a => a.ExternalId.Contains(s) || a.Name.Contains(s) || a.Description.Contains(s)
-                                     || (a.Client != null && a.Client.Name.Contains(s)));
+            var like = PagingExtensions.ContainsPattern(filter.Search);
+            query = query.Where(a => EF.Functions.Like(a.ExternalId, like, "\\") || EF.Functions.Like(a.Name, like, "\\")
+                                     || EF.Functions.Like(a.Description, like, "\\")
+                                     || (a.Client != null && EF.Functions.Like(a.Client.Name, like, "\\")));
         }
         var total = await query.CountAsync();
         var rows = await Sorts.Apply(query, page.OrderBy).Page(page)

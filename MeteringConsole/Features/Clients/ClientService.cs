@@ -30,7 +30,11 @@ public sealed class ClientService
         await using var db = await _dbs.CreateDbContextAsync();
         var query = db.Clients.AsNoTracking();
         if (actor.ClientScope is int scope) query = query.Where(c => c.Id == scope);
-        if (!string.IsNullOrWhiteSpace(filter.Search)) query = query.Where(c => c.Name.Contains(filter.Search.Trim()));
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var like = PagingExtensions.ContainsPattern(filter.Search);
+            query = query.Where(c => EF.Functions.Like(c.Name, like, "\\"));
+        }
         if (filter.Enabled is bool enabled) query = query.Where(c => c.Enabled == enabled);
         var total = await query.CountAsync();
         var rows = await Sorts.Apply(query, page.OrderBy).Page(page)
