@@ -4,8 +4,8 @@ using Microsoft.Playwright;
 namespace MeteringConsole.Tests.Infrastructure;
 
 /// <summary>
-/// One app process and one headless Debian Chromium for the browser tests of a collection. Users
-/// are created through the command line with a password generated for this run only.
+/// One app process over a copy of app.db.sample and one headless Debian Chromium for the browser
+/// tests. Users are created through the command line with a password generated for this run only.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
@@ -22,7 +22,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Start from the sample so pages show realistic data; the users below are this run's own.
         var database = new TempDatabase();
+        File.Copy(Path.Combine(RepoPaths.Root, "app.db.sample"), database.FilePath);
         foreach (var (email, role) in new[] { (AdminEmail, "Admin"), (OperatorEmail, "Operator"), (ViewerEmail, "Viewer") })
         {
             var result = await AppProcess.RunCommandAsync(database, new[] { "user", "add", "--email", email, "--role", role },

@@ -1,0 +1,67 @@
+using MeteringConsole.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace MeteringConsole.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public sealed class NavigationBrowserTests
+{
+    private readonly BrowserFixture _browser;
+
+    public NavigationBrowserTests(BrowserFixture browser) => _browser = browser;
+
+    [Fact]
+    public async Task SignedOutVisitorIsSentToSignIn()
+    {
+        var context = await _browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _browser.App.BaseUrl });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/assets");
+        Assert.StartsWith(_browser.App.BaseUrl + "/account/login", page.Url);
+        await BrowserFixture.ScreenshotAsync(page, "sign-in");
+        await context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task WrongPasswordShowsAClearMessage()
+    {
+        var context = await _browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _browser.App.BaseUrl });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("#email", BrowserFixture.ViewerEmail);
+        await page.FillAsync("#password", "definitely-wrong");
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("[role=alert]")).ToContainTextAsync("Email or password is incorrect");
+        await BrowserFixture.ScreenshotAsync(page, "sign-in-failed");
+        await context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task AdminReachesEveryPageFromTheMenu()
+    {
+        var page = await _browser.SignInAsync(BrowserFixture.AdminEmail);
+        var menu = page.Locator(".rz-sidebar .rz-navigation-item-text");
+        var titles = await menu.AllInnerTextsAsync();
+        Assert.Equal(14, titles.Count);
+
+        foreach (var title in titles)
+        {
+            await page.Locator(".rz-sidebar .rz-navigation-item-text", new PageLocatorOptions { HasTextString = title }).First.ClickAsync();
+            await Assertions.Expect(page.Locator("h1").First).ToHaveTextAsync(title == "Dashboard" ? "Dashboard" : title);
+            await BrowserFixture.WaitReadyAsync(page);
+            // The page loaded its data without tearing down the circuit.
+            Assert.False(await page.Locator("#blazor-error-ui").IsVisibleAsync(), $"{title} raised an error");
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await BrowserFixture.ScreenshotAsync(page, "page-" + title.ToLowerInvariant().Replace(' ', '-').Replace('/', '-'));
+        }
+    }
+
+    [Fact]
+    public async Task SignOutEndsTheSession()
+    {
+        var page = await _browser.SignInAsync(BrowserFixture.OperatorEmail);
+        await page.ClickAsync("button:has-text('Sign out')");
+        await page.WaitForURLAsync(url => url.Contains("/account/login"));
+        await page.GotoAsync("/clients");
+        Assert.Contains("/account/login", page.Url);
+    }
+}

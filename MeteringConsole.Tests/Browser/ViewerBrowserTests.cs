@@ -1,0 +1,40 @@
+using MeteringConsole.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace MeteringConsole.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public sealed class ViewerBrowserTests
+{
+    private readonly BrowserFixture _browser;
+
+    public ViewerBrowserTests(BrowserFixture browser) => _browser = browser;
+
+    [Fact]
+    public async Task ViewerSeesClientsAndAssetsButNoEditControls()
+    {
+        var page = await _browser.SignInAsync(BrowserFixture.ViewerEmail);
+        await BrowserFixture.GotoAsync(page, "/clients");
+        await page.Locator(".rz-data-grid tbody a").First.WaitForAsync();
+        Assert.Equal(0, await page.Locator("button:has-text('New client')").CountAsync());
+        Assert.Equal(0, await page.Locator("button[aria-label^='Edit ']").CountAsync());
+        Assert.Equal(0, await page.Locator("button[aria-label^='Delete ']").CountAsync());
+        await BrowserFixture.ScreenshotAsync(page, "viewer-clients");
+
+        await BrowserFixture.GotoAsync(page, "/assets");
+        await page.Locator(".rz-data-grid tbody tr").First.WaitForAsync();
+        Assert.Equal(0, await page.Locator("button:has-text('Acknowledge')").CountAsync());
+        Assert.Equal(0, await page.Locator("button[aria-label^='Disregard ']").CountAsync());
+        await BrowserFixture.ScreenshotAsync(page, "viewer-assets");
+    }
+
+    [Fact]
+    public async Task ViewerHasNoAdminPages()
+    {
+        var page = await _browser.SignInAsync(BrowserFixture.ViewerEmail);
+        Assert.Equal(0, await page.Locator(".rz-sidebar :text('API Keys')").CountAsync());
+        await BrowserFixture.GotoAsync(page, "/api-keys");
+        await Assertions.Expect(page.Locator(".rz-alert")).ToContainTextAsync("does not give access");
+        Assert.Equal(0, await page.Locator("button:has-text('New API key')").CountAsync());
+    }
+}
