@@ -1,0 +1,81 @@
+using MeteringConsole.Common;
+using MeteringConsole.Data;
+using Microsoft.Data.Sqlite;
+
+namespace MeteringConsole.Features.Sample;
+
+/// <summary>
+/// Writes a complete sample database file, never the configured one: a host of its own is built
+/// over a temporary file beside the target, which is moved into place only once it is finished.
+/// </summary>
+internal static class SampleDatabase
+{
+    /// <summary>The instant the sample's history ends, unless <c>--as-of</c> says otherwise.</summary>
+    public static readonly DateTime DefaultAnchor = new(2026, 11, 20, 0, 0, 0, DateTimeKind.Utc);
+
+    public static async Task<(SampleSummary Summary, string Path, long Bytes)> WriteAsync(string path, DateTime anchor, bool force,
+        CancellationToken ct = default)
+    {
+        var target = Path.GetFullPath(path);
+        if (Directory.Exists(target)) throw new ConflictException($"{target} is a directory.");
+        if (File.Exists(target) && !force) throw new ConflictException($"{target} already exists; pass --force to replace it.");
+        var directory = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var summary = await GenerateAsync(temp, directory, anchor, ct);
+            Finish(temp);
+            // Without --force a file that appeared meanwhile is still not overwritten.
+            File.Move(temp, target, overwrite: force);
+            return (summary, target, new FileInfo(target).Length);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var leftover in new[] { temp, temp + "-wal", temp + "-shm", temp + "-journal" }) File.Delete(leftover);
+        }
+    }
+
+    private static async Task<SampleSummary> GenerateAsync(string file, string directory, DateTime anchor, CancellationToken ct)
+    {
+        // No defaults: the environment's configuration, user secrets and log providers stay out of it.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ContentRootPath = directory,
+            EnvironmentName = Environments.Production,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Default"] = new SqliteConnectionStringBuilder { DataSource = file }.ToString(),
+            ["Database:SeedFromSample"] = "false",
+        });
+        builder.AddData();
+        builder.Services.AddFeatures();
+        // Built, never started: no hosted service (scheduled jobs) runs against the sample.
+        using var host = builder.Build();
+        await using var scope = host.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(Actor.System("sample"));
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().MigrateAsync(ct);
+        return await ActivatorUtilities.CreateInstance<SampleDataGenerator>(scope.ServiceProvider).GenerateAsync(anchor, ct);
+    }
+
+    /// <summary>
+    /// Leaves one self-contained, compact file: out of WAL (so no -wal/-shm beside it, and it opens
+    /// read-only), then vacuumed. Switching first spares VACUUM from writing everything to the WAL.
+    /// </summary>
+    private static void Finish(string file)
+    {
+        SqliteConnection.ClearAllPools();
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=DELETE;";
+        var mode = command.ExecuteScalar() as string;
+        if (!string.Equals(mode, "delete", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"The sample database stayed in journal mode '{mode}'.");
+        command.CommandText = "VACUUM;";
+        command.ExecuteNonQuery();
+    }
+}
