@@ -19,14 +19,14 @@ public sealed class ApiKeyPagesBrowserTests
         var dialog = page.Locator(".rz-dialog");
         await dialog.Locator("input[name=name]").FillAsync("browser-reader");
         await dialog.Locator(".rz-dropdown").First.ClickAsync();
-        await page.Locator(".rz-dropdown-panel .rz-dropdown-item", new PageLocatorOptions { HasTextString = "ReadOnly" }).ClickAsync();
+        await page.Locator(".rz-dropdown-panel .rz-dropdown-item >> visible=true", new PageLocatorOptions { HasTextString = "ReadOnly" }).ClickAsync();
         await dialog.Locator("button:has-text('Create')").ClickAsync();
 
         var secret = (await dialog.Locator("[data-testid=api-key-secret]").InnerTextAsync()).Trim();
         Assert.StartsWith("mck_", secret);
         await BrowserFixture.ScreenshotAsync(page, "api-keys-secret-once");
         await dialog.Locator("button:has-text('Done')").ClickAsync();
-        await Assertions.Expect(page.Locator(".rz-data-grid td:text-is('browser-reader')")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator(".rz-data-grid td div:text-is('browser-reader')")).ToHaveCountAsync(1);
         Assert.Equal(0, await page.Locator($"text={secret}").CountAsync());
         await BrowserFixture.ScreenshotAsync(page, "api-keys-list");
 

@@ -18,16 +18,16 @@ public sealed class AssetPagesBrowserTests
         var firstRow = page.Locator(".rz-data-grid tbody tr").First;
         await firstRow.WaitForAsync();
         await BrowserFixture.ScreenshotAsync(page, "assets-unassigned");
-        var externalId = (await firstRow.Locator("td").Nth(3).InnerTextAsync()).Trim();
+        var externalId = (await firstRow.Locator(".mc-external-id").InnerTextAsync()).Trim();
 
         await page.ClickAsync($"button[aria-label='Assign {externalId}']");
         var dialog = page.Locator(".rz-dialog");
         await dialog.Locator(".rz-dropdown").ClickAsync();
-        await page.Locator(".rz-dropdown-panel .rz-dropdown-item").First.ClickAsync();
+        await page.Locator(".rz-dropdown-panel .rz-dropdown-item >> visible=true").First.ClickAsync();
         await BrowserFixture.ScreenshotAsync(page, "assets-assign-dialog");
         await dialog.Locator("button:has-text('Assign')").ClickAsync();
         await Assertions.Expect(page.Locator(".rz-notification")).ToContainTextAsync("Assigned 1 asset");
-        await Assertions.Expect(page.Locator($".rz-data-grid td:text-is('{externalId}')")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator($".mc-external-id:text-is('{externalId}')")).ToHaveCountAsync(0);
     }
 
     [Fact]
@@ -37,13 +37,13 @@ public sealed class AssetPagesBrowserTests
         await BrowserFixture.GotoAsync(page, "/assets?view=unbound");
         var firstRow = page.Locator(".rz-data-grid tbody tr").First;
         await firstRow.WaitForAsync();
-        var externalId = (await firstRow.Locator("td").Nth(3).InnerTextAsync()).Trim();
+        var externalId = (await firstRow.Locator(".mc-external-id").InnerTextAsync()).Trim();
 
         await page.ClickAsync($"button[aria-label='Disregard {externalId}']");
         await Assertions.Expect(page.Locator(".rz-dialog")).ToContainTextAsync("excluded from billing");
         await BrowserFixture.ScreenshotAsync(page, "assets-disregard-confirm");
         await page.Locator(".rz-dialog button:has-text('Disregard')").ClickAsync();
-        await Assertions.Expect(page.Locator($".rz-data-grid td:text-is('{externalId}')")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator($".mc-external-id:text-is('{externalId}')")).ToHaveCountAsync(0);
 
         await page.Locator(".rz-selectbar .rz-button", new PageLocatorOptions { HasTextString = "Disregarded" }).ClickAsync();
         await page.FillAsync("input[aria-label='Search assets']", externalId);

@@ -16,6 +16,7 @@ public static class DataRegistration
     {
         var options = Resolve(builder.Configuration.GetConnectionString("Default"), builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(BillingSettings.From(builder.Configuration));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<CurrentActor>();
         // Scoped factory: Blazor circuits live long, so services create a short-lived context per

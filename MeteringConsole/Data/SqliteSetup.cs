@@ -12,9 +12,12 @@ public static class SqliteSetup
     public static void ApplyPragmas(DbConnection connection)
     {
         using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"PRAGMA foreign_keys=ON; PRAGMA busy_timeout={BusyTimeoutMs};";
         // WAL lets dashboards read a snapshot while ingest writes; NORMAL sync is durable in WAL
-        // mode except for the last transactions on power loss, never corrupting.
-        cmd.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={BusyTimeoutMs};";
+        // mode except for the last transactions on power loss, never corrupting. Switching to WAL
+        // writes, so read-only connections (EF's existence check among them) leave it alone.
+        if (new SqliteConnectionStringBuilder(connection.ConnectionString).Mode != SqliteOpenMode.ReadOnly)
+            cmd.CommandText += " PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
         cmd.ExecuteNonQuery();
     }
 
