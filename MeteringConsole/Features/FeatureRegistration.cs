@@ -1,8 +1,11 @@
 using MeteringConsole.Api;
 using MeteringConsole.Features.Account;
 using MeteringConsole.Features.ApiKeys;
+using MeteringConsole.Features.Audit;
 using MeteringConsole.Features.Clients;
 using MeteringConsole.Features.Health;
+using MeteringConsole.Features.Suppressions;
+using MeteringConsole.Features.UnitTypes;
 
 namespace MeteringConsole.Features;
 
@@ -10,14 +13,20 @@ namespace MeteringConsole.Features;
 public static class FeatureRegistration
 {
     public static IServiceCollection AddFeatures(this IServiceCollection services)
-        => services.AddAccount().AddApiKeys().AddHealth().AddClients();
+        => services.AddAccount().AddApiKeys().AddHealth().AddClients()
+            .AddUnitTypes()
+            .AddSuppressions()
+            .AddAudit();
 
     public static WebApplication MapFeatureEndpoints(this WebApplication app)
     {
         app.MapAccount();
         app.MapApiGroup()
             .MapHealthEndpoints()
-            .MapClientEndpoints();
+            .MapClientEndpoints()
+            .MapUnitTypeEndpoints()
+            .MapSuppressionEndpoints()
+            .MapAuditEndpoints();
         return app;
     }
 }
