@@ -38,8 +38,6 @@ public sealed class ClientPagesBrowserTests
         var page = await _browser.SignInAsync(BrowserFixture.AdminEmail);
         await BrowserFixture.GotoAsync(page, "/clients");
         await page.ClickAsync("button:has-text('New client')");
-        await Task.Delay(2000);
-        await BrowserFixture.ScreenshotAsync(page, "debug");
         var dialog = page.Locator(".rz-dialog");
         await dialog.Locator("textarea[name=alert_emails]").FillAsync("not an email");
         await dialog.Locator("button:has-text('Save')").ClickAsync();

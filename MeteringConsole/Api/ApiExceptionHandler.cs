@@ -18,9 +18,9 @@ public sealed class ApiExceptionHandler : IExceptionHandler
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
-        // The middleware has already rewritten Request.Path to the error page: ask for the original.
-        var path = context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path;
-        if (!path.StartsWith(ApiRegistration.Prefix, StringComparison.OrdinalIgnoreCase)) return false;
+        // The middleware has already rewritten the path to the error page; the feature keeps the original.
+        var path = context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path.Value;
+        if (!new PathString(path).StartsWithSegments(ApiRegistration.Prefix)) return false;
         ProblemDetails problem = exception switch
         {
             ValidationException v => new HttpValidationProblemDetails(v.Errors.ToDictionary(e => e.Key, e => e.Value))

@@ -2,8 +2,11 @@ using MeteringConsole.Api;
 using MeteringConsole.Features.Account;
 using MeteringConsole.Features.ApiKeys;
 using MeteringConsole.Features.Assets;
+using MeteringConsole.Features.Audit;
 using MeteringConsole.Features.Clients;
 using MeteringConsole.Features.Health;
+using MeteringConsole.Features.Suppressions;
+using MeteringConsole.Features.UnitTypes;
 
 namespace MeteringConsole.Features;
 
@@ -16,14 +19,20 @@ public static class FeatureRegistration
             .AddApiKeys()
             .AddHealth()
             .AddClients()
-            .AddAssets();
+            .AddAssets()
+            .AddUnitTypes()
+            .AddSuppressions()
+            .AddAudit();
 
     public static WebApplication MapFeatureEndpoints(this WebApplication app)
     {
         app.MapAccount();
         app.MapApiGroup()
             .MapHealthEndpoints()
-            .MapClientEndpoints();
+            .MapClientEndpoints()
+            .MapUnitTypeEndpoints()
+            .MapSuppressionEndpoints()
+            .MapAuditEndpoints();
         return app;
     }
 }
