@@ -31,6 +31,15 @@ public sealed record Actor(ActorKind Kind, string Name, string Role, string? Use
         _ => "anonymous",
     };
 
+    /// <summary>Compact sender stamp for every usage reading (a row per reading, so kept short).</summary>
+    public string SenderId => Kind switch
+    {
+        ActorKind.User => $"user:{Name}",
+        ActorKind.ApiKey => $"apikey:{ApiKeyId}",
+        ActorKind.System => $"system:{Name}",
+        _ => "anonymous",
+    };
+
     public bool IsAdmin => Kind != ActorKind.Anonymous && Role == Roles.Admin;
 
     public bool Can(Permission permission) => Kind switch

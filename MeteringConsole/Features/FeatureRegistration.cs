@@ -7,6 +7,7 @@ using MeteringConsole.Features.Clients;
 using MeteringConsole.Features.Health;
 using MeteringConsole.Features.Suppressions;
 using MeteringConsole.Features.UnitTypes;
+using MeteringConsole.Features.Usage;
 
 namespace MeteringConsole.Features;
 
@@ -22,7 +23,8 @@ public static class FeatureRegistration
             .AddAssets()
             .AddUnitTypes()
             .AddSuppressions()
-            .AddAudit();
+            .AddAudit()
+            .AddUsage();
 
     public static WebApplication MapFeatureEndpoints(this WebApplication app)
     {
@@ -32,7 +34,8 @@ public static class FeatureRegistration
             .MapClientEndpoints()
             .MapUnitTypeEndpoints()
             .MapSuppressionEndpoints()
-            .MapAuditEndpoints();
+            .MapAuditEndpoints()
+            .MapUsageEndpoints();
         return app;
     }
 }

@@ -1,0 +1,26 @@
+using MeteringConsole.Domain;
+using MeteringConsole.Features.Usage;
+using MeteringConsole.Tests.Infrastructure;
+
+namespace MeteringConsole.Tests.Features.Usage;
+
+/// <summary>Unit types and clients that ingest tests send against.</summary>
+internal static class IngestTestData
+{
+    public static async Task<(int Acme, int Globex)> SeedAsync(TestApp app)
+    {
+        await using var db = app.Db();
+        db.UnitTypes.AddRange(
+            new UnitType { Name = "vcpu-hours", Aggregation = Aggregation.Sum, CreatedAt = DateTime.UtcNow },
+            new UnitType { Name = "seats", Aggregation = Aggregation.Last, CreatedAt = DateTime.UtcNow });
+        var acme = new Client { Name = "Acme", CreatedAt = DateTime.UtcNow };
+        var globex = new Client { Name = "Globex", CreatedAt = DateTime.UtcNow };
+        db.Clients.AddRange(acme, globex);
+        await db.SaveChangesAsync();
+        return (acme.Id, globex.Id);
+    }
+
+    public static UsageEvent Event(string id, string asset = "vm-1", double value = 1, DateTimeOffset? at = null, string unit = "vcpu-hours",
+        int? client = null, string? name = null, string source = "vmware")
+        => new(id, at ?? DateTimeOffset.UtcNow.AddHours(-1), source, asset, unit, value, client, name);
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text.Json;
+using MeteringConsole.Common;
+using MeteringConsole.Data;
+using MeteringConsole.Domain;
+using MeteringConsole.Features.Suppressions;
+using Microsoft.Data.Sqlite;
+
+namespace MeteringConsole.Features.Usage;
+
+/// <summary>
+/// Stores usage events: the API and the Record Usage form both come here. A batch is checked
+/// whole before anything is written, then stored in one transaction: assets created or touched,
+/// readings inserted once per event id (repeats are duplicates, for ever), the daily rollups
+/// that charts and billing read, suppression hits, and audit entries for assets ingest creates.
+/// Hand-written SQL: this is the hot path.
+/// </summary>
+public sealed class IngestService
+{
+    private readonly CurrentActor _actor;
+    private readonly DatabaseOptions _database;
+    private readonly BillingSettings _billing;
+    private readonly TimeProvider _clock;
+
+    public IngestService(CurrentActor actor, DatabaseOptions database, BillingSettings billing, TimeProvider clock)
+    {
+        _actor = actor;
+        _database = database;
+        _billing = billing;
+        _clock = clock;
+    }
+
+    /// <summary>Parses and stores a POST /usage body.</summary>
+    public async Task<IngestResult> IngestJsonAsync(JsonElement body, CancellationToken ct = default)
+    {
+        await _actor.RequireAsync(Permission.Ingest);
+        var (events, errors) = UsageBatchParser.Parse(body, _clock.GetUtcNow());
+        return await StoreAsync(events, errors, ct);
+    }
+
+    /// <summary>Stores events already built in code (the Record Usage form).</summary>
+    public Task<IngestResult> IngestAsync(IReadOnlyList<UsageEvent> events, CancellationToken ct = default)
+        => StoreAsync(events.Cast<UsageEvent?>().ToList(), new List<UsageEventError>(), ct);
+
+    private async Task<IngestResult> StoreAsync(IReadOnlyList<UsageEvent?> events, List<UsageEventError> errors, CancellationToken ct)
+    {
+        var actor = await _actor.RequireAsync(Permission.Ingest);
+        var now = _clock.GetUtcNow().UtcDateTime;
+        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
+        var reference = await ReferenceData.LoadAsync(connection, events, _billing, ct);
+        // Database rules are checked even when some events are malformed, so one answer lists every problem.
+        var resolved = Validate(events, reference, actor, errors);
+
+        // BEGIN IMMEDIATE: take the write lock up front, so concurrent batches queue on the busy
+        // timeout instead of failing when a reader upgrades to a writer.
+        await using var tx = connection.BeginTransaction(deferred: false);
+        var writer = new IngestWriter(connection, tx, _billing, actor, now);
+        var result = await writer.WriteAsync(resolved, reference, ct);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>Rules that need the database. Any failure refuses the whole batch.</summary>
+    private static List<(UsageEvent Event, int UnitTypeId)> Validate(IReadOnlyList<UsageEvent?> events, ReferenceData reference, Actor actor,
+        List<UsageEventError> errors)
+    {
+        var resolved = new List<(UsageEvent, int)>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i] is not { } e) continue;
+            var before = errors.Count;
+            if (!reference.UnitTypes.TryGetValue(e.UnitType, out var unitTypeId))
+                errors.Add(new UsageEventError(i, e.EventId, "unit_type", $"Unknown unit type '{e.UnitType}'."));
+            if (e.ClientId is int clientId)
+            {
+                if (!reference.Clients.Contains(clientId))
+                    errors.Add(new UsageEventError(i, e.EventId, "client_id", $"Client {clientId} does not exist."));
+                else if (actor.ClientScope is int scope && scope != clientId)
+                    throw new ForbiddenException($"Event {i} ({e.EventId}): this API key may only send usage for client {scope}.");
+            }
+            var ms = e.Timestamp.ToUnixTimeMilliseconds();
+            if (reference.FinalizedPeriods.FirstOrDefault(p => ms >= p.StartMs && ms < p.EndMs) is { Label: not null } period)
+                errors.Add(new UsageEventError(i, e.EventId, "timestamp", $"The billing period starting {period.Label} is finalized; late readings into it are refused."));
+            if (errors.Count == before) resolved.Add((e, unitTypeId));
+        }
+        if (errors.Count > 0) throw new UsageBatchRejectedException(errors.OrderBy(e => e.Index).ToList());
+        return resolved;
+    }
+}
+
+/// <summary>The small tables a batch is checked against, read before the write transaction.</summary>
+internal sealed class ReferenceData
+{
+    public Dictionary<string, int> UnitTypes { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public HashSet<int> Clients { get; } = new();
+    public List<(long StartMs, long EndMs, string? Label)> FinalizedPeriods { get; } = new();
+    public SuppressionMatcher Suppressions { get; private set; } = new(Array.Empty<SuppressionRule>());
+
+    public static async Task<ReferenceData> LoadAsync(SqliteConnection connection, IReadOnlyList<UsageEvent?> events, BillingSettings billing, CancellationToken ct)
+    {
+        var data = new ReferenceData();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT id, name FROM unit_types";
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) data.UnitTypes[r.GetString(1)] = r.GetInt32(0);
+
+        if (events.Any(e => e?.ClientId is not null))
+        {
+            cmd.CommandText = "SELECT id FROM clients";
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) data.Clients.Add(r.GetInt32(0));
+        }
+
+        cmd.CommandText = "SELECT period_start, period_end FROM billing_periods WHERE finalized_at IS NOT NULL";
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+            {
+                var start = DateTime.SpecifyKind(DateTime.Parse(r.GetString(0), CultureInfo.InvariantCulture), DateTimeKind.Utc);
+                var end = DateTime.SpecifyKind(DateTime.Parse(r.GetString(1), CultureInfo.InvariantCulture), DateTimeKind.Utc);
+                var label = TimeZoneInfo.ConvertTimeFromUtc(start, billing.TimeZone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                data.FinalizedPeriods.Add((new DateTimeOffset(start).ToUnixTimeMilliseconds(), new DateTimeOffset(end).ToUnixTimeMilliseconds(), label));
+            }
+
+        var rules = new List<SuppressionRule>();
+        cmd.CommandText = "SELECT id, type, pattern FROM ingest_suppressions ORDER BY id";
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                rules.Add(new SuppressionRule(r.GetInt32(0), Enum.Parse<SuppressionType>(r.GetString(1)), r.GetString(2)));
+        data.Suppressions = new SuppressionMatcher(rules);
+        return data;
+    }
+}

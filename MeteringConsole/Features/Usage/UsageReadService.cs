@@ -1,0 +1,139 @@
+using MeteringConsole.Common;
+using MeteringConsole.Data;
+using MeteringConsole.Domain;
+using Microsoft.Data.Sqlite;
+
+namespace MeteringConsole.Features.Usage;
+
+public sealed record UsagePoint(DateOnly Date, double Value, long Readings);
+
+public sealed record UsageSeries(string UnitType, Aggregation Aggregation, IReadOnlyList<UsagePoint> Points);
+
+public sealed record ClientUsage(int ClientId, DateOnly From, DateOnly To, string? UnitType, IReadOnlyList<UsageSeries> Series);
+
+/// <summary>
+/// Daily usage read from the per-(asset, unit type, day) rollups, never from raw readings. A day's
+/// value follows the unit type's aggregation per asset (sum, max, mean, last value, count), summed
+/// over the assets, as billing does. Disregarded assets are left out.
+/// </summary>
+public sealed class UsageReadService
+{
+    public const int MaxDays = 400;
+
+    private readonly CurrentActor _actor;
+    private readonly DatabaseOptions _database;
+    private readonly BillingSettings _billing;
+    private readonly TimeProvider _clock;
+
+    public UsageReadService(CurrentActor actor, DatabaseOptions database, BillingSettings billing, TimeProvider clock)
+    {
+        _actor = actor;
+        _database = database;
+        _billing = billing;
+        _clock = clock;
+    }
+
+    /// <summary>A client's daily series between two dates (both included; default the last 30 days).</summary>
+    public async Task<ClientUsage> ClientDailyAsync(int clientId, DateOnly? from, DateOnly? to, string? unitType, CancellationToken ct = default)
+    {
+        var actor = await _actor.RequireAsync(Permission.Read);
+        if (!actor.MaySee(clientId)) throw new ForbiddenException("This API key is scoped to another client.");
+        var (start, end) = Range(from, to);
+        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
+        await using (var exists = connection.CreateCommand())
+        {
+            exists.CommandText = "SELECT 1 FROM clients WHERE id = $id";
+            exists.Parameters.AddWithValue("$id", clientId);
+            if (await exists.ExecuteScalarAsync(ct) is null) throw new NotFoundException("Client", clientId);
+        }
+        int? unitTypeId = null;
+        if (!string.IsNullOrWhiteSpace(unitType))
+        {
+            await using var find = connection.CreateCommand();
+            find.CommandText = "SELECT id FROM unit_types WHERE name = $n COLLATE NOCASE";
+            find.Parameters.AddWithValue("$n", unitType.Trim());
+            unitTypeId = await find.ExecuteScalarAsync(ct) is long id ? (int)id
+                : throw new ValidationException("unit_type", $"Unknown unit type '{unitType}'.");
+        }
+        var series = await SeriesAsync(connection, "a.client_id = $owner", clientId, unitTypeId, start, end, ct);
+        return new ClientUsage(clientId, start, end, unitType, series);
+    }
+
+    /// <summary>One asset's daily series over the last <paramref name="days"/> days, for its chart.</summary>
+    public async Task<IReadOnlyList<UsageSeries>> AssetDailyAsync(int assetId, int days = 30, CancellationToken ct = default)
+    {
+        var actor = await _actor.RequireAsync(Permission.Read);
+        var today = Today();
+        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
+        if (actor.ClientScope is int scope)
+        {
+            await using var owner = connection.CreateCommand();
+            owner.CommandText = "SELECT client_id FROM assets WHERE id = $id";
+            owner.Parameters.AddWithValue("$id", assetId);
+            if (await owner.ExecuteScalarAsync(ct) is not long c || c != scope) throw new ForbiddenException("This API key is scoped to another client.");
+        }
+        return await SeriesAsync(connection, "a.id = $owner", assetId, null, today.AddDays(1 - days), today, ct, includeDisregarded: true);
+    }
+
+    private async Task<IReadOnlyList<UsageSeries>> SeriesAsync(SqliteConnection connection, string ownerFilter, int ownerId, int? unitTypeId,
+        DateOnly from, DateOnly to, CancellationToken ct, bool includeDisregarded = false)
+    {
+        await using var cmd = connection.CreateCommand();
+        // Each rollup row is one asset's day, so per-asset aggregation is the row itself and the
+        // day's value is the sum over rows of the column that matches the unit type's aggregation.
+        cmd.CommandText = $"""
+            SELECT u.name, u.aggregation, r.day,
+                   SUM(r.sum), SUM(r.count), SUM(r.max), SUM(r.sum / r.count), SUM(r.last_value)
+            FROM usage_daily_rollups r
+            JOIN assets a ON a.id = r.asset_id
+            JOIN unit_types u ON u.id = r.unit_type_id
+            WHERE {ownerFilter} {(includeDisregarded ? "" : "AND a.disregarded = 0")}
+              AND r.day BETWEEN $from AND $to {(unitTypeId is null ? "" : "AND r.unit_type_id = $unit")}
+            GROUP BY u.name, u.aggregation, r.day
+            ORDER BY u.name, r.day
+            """;
+        cmd.Parameters.AddWithValue("$owner", ownerId);
+        cmd.Parameters.AddWithValue("$from", BillingSettings.ToDay(from));
+        cmd.Parameters.AddWithValue("$to", BillingSettings.ToDay(to));
+        if (unitTypeId is int u) cmd.Parameters.AddWithValue("$unit", u);
+
+        var byUnit = new Dictionary<string, (Aggregation Aggregation, Dictionary<DateOnly, UsagePoint> Points)>();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+            {
+                var name = r.GetString(0);
+                var aggregation = Enum.Parse<Aggregation>(r.GetString(1));
+                if (!byUnit.TryGetValue(name, out var entry)) byUnit[name] = entry = (aggregation, new());
+                var date = BillingSettings.ToDate(r.GetInt32(2));
+                var count = r.GetInt64(4);
+                var value = aggregation switch
+                {
+                    Aggregation.Sum => r.GetDouble(3),
+                    Aggregation.Count => count,
+                    Aggregation.Max => r.GetDouble(5),
+                    Aggregation.Avg => r.GetDouble(6),
+                    _ => r.GetDouble(7),
+                };
+                entry.Points[date] = new UsagePoint(date, value, count);
+            }
+
+        // Every day of the range, zero where nothing was read, so charts show gaps as gaps.
+        var days = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays).ToList();
+        return byUnit.Select(kv => new UsageSeries(kv.Key, kv.Value.Aggregation,
+                days.Select(d => kv.Value.Points.TryGetValue(d, out var p) ? p : new UsagePoint(d, 0, 0)).ToList()))
+            .ToList();
+    }
+
+    private (DateOnly From, DateOnly To) Range(DateOnly? from, DateOnly? to)
+    {
+        var end = to ?? Today();
+        var start = from ?? end.AddDays(-29);
+        new Validator()
+            .Check(start <= end, "from", "from must not be after to.")
+            .Check(end.DayNumber - start.DayNumber < MaxDays, "to", $"Ask for at most {MaxDays} days at a time.")
+            .ThrowIfInvalid();
+        return (start, end);
+    }
+
+    private DateOnly Today() => BillingSettings.ToDate(_billing.DayOf(_clock.GetUtcNow().UtcDateTime));
+}
