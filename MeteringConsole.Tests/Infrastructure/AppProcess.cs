@@ -17,11 +17,14 @@ public sealed class AppProcess : IAsyncDisposable
     public string BaseUrl { get; }
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    private AppProcess(Process process, TempDatabase database, string baseUrl)
+    private readonly bool _ownsDatabase;
+
+    private AppProcess(Process process, TempDatabase database, string baseUrl, bool ownsDatabase)
     {
         _process = process;
         Database = database;
         BaseUrl = baseUrl;
+        _ownsDatabase = ownsDatabase;
     }
 
     /// <summary>Runs a command-line verb against the database and returns (exit code, stdout, stderr).</summary>
@@ -41,13 +44,14 @@ public sealed class AppProcess : IAsyncDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    public static async Task<AppProcess> StartAsync(TempDatabase database)
+    /// <summary>Starts the app; it deletes the database on dispose unless <paramref name="ownsDatabase"/> is false.</summary>
+    public static async Task<AppProcess> StartAsync(TempDatabase database, bool ownsDatabase = true)
     {
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
         var psi = StartInfo(database, new[] { "--urls", url });
         var process = Process.Start(psi)!;
-        var app = new AppProcess(process, database, url);
+        var app = new AppProcess(process, database, url, ownsDatabase);
         process.OutputDataReceived += (_, e) => { lock (app._output) app._output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (app._output) app._output.AppendLine(e.Data); };
         process.BeginOutputReadLine();
@@ -98,14 +102,18 @@ public sealed class AppProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Kills the process at once (SIGKILL), as a crash or power cut would.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
+        await KillAsync();
         _process.Dispose();
-        Database.Dispose();
+        if (_ownsDatabase) Database.Dispose();
     }
 }
