@@ -33,7 +33,8 @@ public sealed class UsageBatchParserTests
 
     [Theory]
     [InlineData("event_id", "<missing>", "event_id is required")]
-    [InlineData("event_id", "\"\"", "1–200 characters")]
+    [InlineData("event_id", "\"\"", "event_id is required")]
+    [InlineData("event_id", "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"", "1–200 characters")]
     [InlineData("timestamp", "\"2026-11-20T11:00:00\"", "with an offset")]
     [InlineData("timestamp", "\"20/11/2026\"", "RFC 3339")]
     [InlineData("timestamp", "\"2026-11-20T12:06:00Z\"", "5 minutes in the future")]

@@ -38,9 +38,19 @@ public sealed class IngestService
         return await StoreAsync(events, errors, ct);
     }
 
-    /// <summary>Stores events already built in code (the Record Usage form).</summary>
+    /// <summary>Stores events built in code (the Record Usage form), under the same rules as the API.</summary>
     public Task<IngestResult> IngestAsync(IReadOnlyList<UsageEvent> events, CancellationToken ct = default)
-        => StoreAsync(events.Cast<UsageEvent?>().ToList(), new List<UsageEventError>(), ct);
+    {
+        var errors = new List<UsageEventError>();
+        var now = _clock.GetUtcNow();
+        var checkedEvents = events.Select((e, i) =>
+        {
+            var before = errors.Count;
+            UsageEventRules.Check(e, i, now, errors);
+            return errors.Count == before ? e : null;
+        }).ToList();
+        return StoreAsync(checkedEvents, errors, ct);
+    }
 
     private async Task<IngestResult> StoreAsync(IReadOnlyList<UsageEvent?> events, List<UsageEventError> errors, CancellationToken ct)
     {
