@@ -21,13 +21,15 @@ public sealed class IngestService
     private readonly DatabaseOptions _database;
     private readonly BillingSettings _billing;
     private readonly TimeProvider _clock;
+    private readonly IngestWriteGate _gate;
 
-    public IngestService(CurrentActor actor, DatabaseOptions database, BillingSettings billing, TimeProvider clock)
+    public IngestService(CurrentActor actor, DatabaseOptions database, BillingSettings billing, TimeProvider clock, IngestWriteGate gate)
     {
         _actor = actor;
         _database = database;
         _billing = billing;
         _clock = clock;
+        _gate = gate;
     }
 
     /// <summary>Parses and stores a POST /usage body.</summary>
@@ -61,8 +63,11 @@ public sealed class IngestService
         // Database rules are checked even when some events are malformed, so one answer lists every problem.
         var resolved = Validate(events, reference, actor, errors);
 
-        // BEGIN IMMEDIATE: take the write lock up front, so concurrent batches queue on the busy
-        // timeout instead of failing when a reader upgrades to a writer.
+        // SQLite has one writer at a time. Batches of this process queue here, in order and without
+        // blocking threads; BEGIN IMMEDIATE then takes the database's write lock up front, so a
+        // writer in another process (a billing run, the command line) makes it wait on the busy
+        // timeout rather than fail halfway.
+        using var turn = await _gate.EnterAsync(ct);
         await using var tx = connection.BeginTransaction(deferred: false);
         var writer = new IngestWriter(connection, tx, _billing, actor, now);
         var result = await writer.WriteAsync(resolved, reference, ct);

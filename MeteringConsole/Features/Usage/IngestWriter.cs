@@ -5,9 +5,10 @@ using Microsoft.Data.Sqlite;
 namespace MeteringConsole.Features.Usage;
 
 /// <summary>
-/// The write half of ingest, inside one transaction: prepared statements reused for every
-/// event, assets resolved once per (source, external id), rollups upserted once per
-/// (asset, unit type, day).
+/// The write half of ingest, inside one transaction. Built for volume: assets are resolved with
+/// one query per source type, readings go through one prepared INSERT whose change count says
+/// whether the event id was new (otherwise a duplicate), and rollups are upserted once per
+/// (asset, unit type, day) rather than once per reading.
 /// </summary>
 internal sealed class IngestWriter
 {
@@ -15,7 +16,6 @@ internal sealed class IngestWriter
     private readonly SqliteTransaction _tx;
     private readonly BillingSettings _billing;
     private readonly Actor _actor;
-    private readonly DateTime _now;
     private readonly string _nowText;
     private readonly long _nowMs;
 
@@ -25,133 +25,105 @@ internal sealed class IngestWriter
         _tx = tx;
         _billing = billing;
         _actor = actor;
-        _now = now;
         _nowText = DbText(now);
         _nowMs = new DateTimeOffset(now).ToUnixTimeMilliseconds();
     }
 
-    private sealed record AssetState(int Id, int? ClientId, bool Suppressed);
-
     private sealed class Rollup
     {
-        public double Sum, Max;
-        public long Count, LastMs;
-        public double LastValue;
+        public double Sum, Max = double.MinValue, LastValue;
+        public long Count, LastMs = long.MinValue;
     }
 
     public async Task<IngestResult> WriteAsync(List<(UsageEvent Event, int UnitTypeId)> events, ReferenceData reference, CancellationToken ct)
     {
         var sourceTypes = await SourceTypesAsync(events.Select(e => e.Event.Source).Distinct(), ct);
-        var assets = new Dictionary<(int, string), AssetState>();
-        var suppressionHits = new Dictionary<int, int>();
-        var rollups = new Dictionary<(int Asset, int Unit, int Day), Rollup>();
-        int accepted = 0, duplicates = 0, suppressed = 0;
+        var resolver = new AssetResolver(this, reference, _actor);
+        var assetIds = await resolver.ResolveAsync(events.Select(e => (sourceTypes[e.Event.Source], e.Event)).ToList(), ct);
 
-        await using var findAsset = Command("SELECT id, client_id FROM assets WHERE source_type_id = $s AND external_id = $x", "$s", "$x");
-        await using var insertAsset = Command("""
-            INSERT INTO assets (source_type_id, external_id, client_id, name, description, acknowledged, enabled, disregarded, created_at, last_seen_at)
-            VALUES ($s, $x, $c, $n, $d, 0, 1, 0, $now, $now) RETURNING id
-            """, "$s", "$x", "$c", "$n", "$d", "$now");
-        await using var touchAsset = Command("""
-            UPDATE assets SET last_seen_at = $now, name = coalesce($n, name), description = coalesce($d, description),
-                              client_id = coalesce(client_id, $c)
-            WHERE id = $id
-            """, "$now", "$n", "$d", "$c", "$id");
-        await using var insertReading = Command("""
+        var suppressionHits = new Dictionary<int, int>();
+        var toStore = new List<(UsageEvent Event, int UnitTypeId, int AssetId)>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var (e, unitTypeId) = events[i];
+            if (assetIds[i] is int assetId) toStore.Add((e, unitTypeId, assetId));
+            else
+            {
+                var rule = reference.Suppressions.MatchingRuleId(e.AssetId, e.AssetName)!.Value;
+                suppressionHits[rule] = suppressionHits.GetValueOrDefault(rule) + 1;
+            }
+        }
+
+        var rollups = new Dictionary<(int Asset, int Unit, int Day), Rollup>();
+        var accepted = InsertReadings(toStore, rollups, ct);
+
+        UpsertRollups(rollups);
+        await CountSuppressionHitsAsync(suppressionHits, ct);
+        var suppressed = suppressionHits.Values.Sum();
+        return new IngestResult(accepted, events.Count - suppressed - accepted, suppressed);
+    }
+
+    /// <summary>
+    /// One prepared statement, re-executed per reading: SQLite binds parameters by name with a
+    /// linear search, so a many-row VALUES list with thousands of parameters costs more than it saves.
+    /// </summary>
+    private int InsertReadings(List<(UsageEvent Event, int UnitTypeId, int AssetId)> rows, Dictionary<(int, int, int), Rollup> rollups, CancellationToken ct)
+    {
+        using var insert = Command("""
             INSERT INTO usage_readings (asset_id, unit_type_id, timestamp_ms, value, event_id, metadata, ingested_at_ms, sent_by)
             VALUES ($a, $u, $t, $v, $e, $m, $i, $by) ON CONFLICT (event_id) DO NOTHING
             """, "$a", "$u", "$t", "$v", "$e", "$m", "$i", "$by");
-        insertReading.Parameters["$i"].Value = _nowMs;
-        insertReading.Parameters["$by"].Value = _actor.SenderId;
+        var (a, u, t, v, e, m) = (insert.Parameters["$a"], insert.Parameters["$u"], insert.Parameters["$t"], insert.Parameters["$v"], insert.Parameters["$e"], insert.Parameters["$m"]);
+        insert.Parameters["$i"].Value = _nowMs;
+        insert.Parameters["$by"].Value = _actor.SenderId;
+        insert.Prepare();
 
-        foreach (var (e, unitTypeId) in events)
+        var inserted = 0;
+        foreach (var (ev, unitTypeId, assetId) in rows)
         {
-            var sourceTypeId = sourceTypes[e.Source];
-            if (!assets.TryGetValue((sourceTypeId, e.AssetId), out var asset))
-            {
-                asset = await ResolveAssetAsync(e, sourceTypeId, reference, findAsset, insertAsset, touchAsset, ct);
-                assets[(sourceTypeId, e.AssetId)] = asset;
-            }
-            if (asset.Suppressed)
-            {
-                suppressed++;
-                var rule = reference.Suppressions.MatchingRuleId(e.AssetId, e.AssetName)!.Value;
-                suppressionHits[rule] = suppressionHits.GetValueOrDefault(rule) + 1;
-                continue;
-            }
-
-            var ms = e.Timestamp.ToUnixTimeMilliseconds();
-            insertReading.Parameters["$a"].Value = asset.Id;
-            insertReading.Parameters["$u"].Value = unitTypeId;
-            insertReading.Parameters["$t"].Value = ms;
-            insertReading.Parameters["$v"].Value = e.Value;
-            insertReading.Parameters["$e"].Value = e.EventId;
-            insertReading.Parameters["$m"].Value = e.Metadata is null ? DBNull.Value : JsonSerializer.Serialize(e.Metadata);
-            if (await insertReading.ExecuteNonQueryAsync(ct) == 0)
-            {
-                duplicates++;
-                continue;
-            }
-            accepted++;
-            var key = (asset.Id, unitTypeId, _billing.DayOfUnixMs(ms));
-            if (!rollups.TryGetValue(key, out var r)) rollups[key] = r = new Rollup { Max = double.MinValue, LastMs = long.MinValue };
-            r.Sum += e.Value;
-            r.Count++;
-            r.Max = Math.Max(r.Max, e.Value);
+            ct.ThrowIfCancellationRequested();
+            var ms = ev.Timestamp.ToUnixTimeMilliseconds();
+            (a.Value, u.Value, t.Value, v.Value, e.Value) = (assetId, unitTypeId, ms, ev.Value, ev.EventId);
+            m.Value = ev.Metadata is null ? DBNull.Value : JsonSerializer.Serialize(ev.Metadata);
+            // Synchronous on purpose: SQLite has no async I/O, and a Task per row is pure overhead.
+            if (insert.ExecuteNonQuery() == 0) continue;
+            inserted++;
+            var key = (assetId, unitTypeId, _billing.DayOfUnixMs(ms));
+            if (!rollups.TryGetValue(key, out var rollup)) rollups[key] = rollup = new Rollup();
+            rollup.Sum += ev.Value;
+            rollup.Count++;
+            rollup.Max = Math.Max(rollup.Max, ev.Value);
             // The latest reading wins; among readings at the same instant, the last one sent.
-            if (ms >= r.LastMs) (r.LastMs, r.LastValue) = (ms, e.Value);
+            if (ms >= rollup.LastMs) (rollup.LastMs, rollup.LastValue) = (ms, ev.Value);
         }
-
-        await UpsertRollupsAsync(rollups, ct);
-        await CountSuppressionHitsAsync(suppressionHits, ct);
-        return new IngestResult(accepted, duplicates, suppressed);
+        return inserted;
     }
 
-    private async Task<AssetState> ResolveAssetAsync(UsageEvent e, int sourceTypeId, ReferenceData reference,
-        SqliteCommand find, SqliteCommand insert, SqliteCommand touch, CancellationToken ct)
+    private void UpsertRollups(Dictionary<(int Asset, int Unit, int Day), Rollup> rollups)
     {
-        // Suppressed events create nothing and store nothing, whether or not the asset exists.
-        if (reference.Suppressions.MatchingRuleId(e.AssetId, e.AssetName) is not null)
-            return new AssetState(0, null, Suppressed: true);
-
-        find.Parameters["$s"].Value = sourceTypeId;
-        find.Parameters["$x"].Value = e.AssetId;
-        int? id = null, clientId = null;
-        await using (var r = await find.ExecuteReaderAsync(ct))
-            if (await r.ReadAsync(ct)) (id, clientId) = (r.GetInt32(0), r.IsDBNull(1) ? null : r.GetInt32(1));
-
-        var wantedClient = e.ClientId ?? _actor.ClientScope;
-        if (id is null)
+        using var upsert = Command("""
+            INSERT INTO usage_daily_rollups (asset_id, unit_type_id, day, sum, count, max, last_timestamp_ms, last_value)
+            VALUES ($a, $u, $d, $sum, $count, $max, $lt, $lv)
+            ON CONFLICT (asset_id, unit_type_id, day) DO UPDATE SET
+                sum = sum + excluded.sum,
+                count = count + excluded.count,
+                max = max(max, excluded.max),
+                last_value = CASE WHEN excluded.last_timestamp_ms >= last_timestamp_ms THEN excluded.last_value ELSE last_value END,
+                last_timestamp_ms = max(last_timestamp_ms, excluded.last_timestamp_ms)
+            """, "$a", "$u", "$d", "$sum", "$count", "$max", "$lt", "$lv");
+        upsert.Prepare();
+        foreach (var ((asset, unit, day), r) in rollups)
         {
-            insert.Parameters["$s"].Value = sourceTypeId;
-            insert.Parameters["$x"].Value = e.AssetId;
-            insert.Parameters["$c"].Value = (object?)wantedClient ?? DBNull.Value;
-            insert.Parameters["$n"].Value = e.AssetName ?? e.AssetId;
-            insert.Parameters["$d"].Value = e.AssetDescription ?? "";
-            insert.Parameters["$now"].Value = _nowText;
-            var newId = Convert.ToInt32(await insert.ExecuteScalarAsync(ct));
-            await AuditAsync("Insert", "assets", newId, null, new Dictionary<string, object?>
-            {
-                ["source_type_id"] = sourceTypeId, ["external_id"] = e.AssetId, ["client_id"] = wantedClient,
-                ["name"] = e.AssetName ?? e.AssetId, ["description"] = e.AssetDescription ?? "", ["acknowledged"] = false,
-            }, ct);
-            return new AssetState(newId, wantedClient, false);
+            upsert.Parameters["$a"].Value = asset;
+            upsert.Parameters["$u"].Value = unit;
+            upsert.Parameters["$d"].Value = day;
+            upsert.Parameters["$sum"].Value = r.Sum;
+            upsert.Parameters["$count"].Value = r.Count;
+            upsert.Parameters["$max"].Value = r.Max;
+            upsert.Parameters["$lt"].Value = r.LastMs;
+            upsert.Parameters["$lv"].Value = r.LastValue;
+            upsert.ExecuteNonQuery();
         }
-
-        if (_actor.ClientScope is int scope && clientId is not null && clientId != scope)
-            throw new ForbiddenException($"Asset {e.Source}/{e.AssetId} belongs to another client; this API key may only send usage for client {scope}.");
-        touch.Parameters["$id"].Value = id.Value;
-        touch.Parameters["$now"].Value = _nowText;
-        touch.Parameters["$n"].Value = (object?)e.AssetName ?? DBNull.Value;
-        touch.Parameters["$d"].Value = (object?)e.AssetDescription ?? DBNull.Value;
-        touch.Parameters["$c"].Value = (object?)wantedClient ?? DBNull.Value;
-        await touch.ExecuteNonQueryAsync(ct);
-        if (clientId is null && wantedClient is not null)
-        {
-            await AuditAsync("Update", "assets", id.Value, new() { ["client_id"] = null }, new() { ["client_id"] = wantedClient }, ct);
-            clientId = wantedClient;
-        }
-        return new AssetState(id.Value, clientId, false);
     }
 
     private async Task<Dictionary<string, int>> SourceTypesAsync(IEnumerable<string> names, CancellationToken ct)
@@ -171,32 +143,6 @@ internal sealed class IngestWriter
         return ids;
     }
 
-    private async Task UpsertRollupsAsync(Dictionary<(int Asset, int Unit, int Day), Rollup> rollups, CancellationToken ct)
-    {
-        await using var upsert = Command("""
-            INSERT INTO usage_daily_rollups (asset_id, unit_type_id, day, sum, count, max, last_timestamp_ms, last_value)
-            VALUES ($a, $u, $d, $sum, $count, $max, $lt, $lv)
-            ON CONFLICT (asset_id, unit_type_id, day) DO UPDATE SET
-                sum = sum + excluded.sum,
-                count = count + excluded.count,
-                max = max(max, excluded.max),
-                last_value = CASE WHEN excluded.last_timestamp_ms >= last_timestamp_ms THEN excluded.last_value ELSE last_value END,
-                last_timestamp_ms = max(last_timestamp_ms, excluded.last_timestamp_ms)
-            """, "$a", "$u", "$d", "$sum", "$count", "$max", "$lt", "$lv");
-        foreach (var ((asset, unit, day), r) in rollups)
-        {
-            upsert.Parameters["$a"].Value = asset;
-            upsert.Parameters["$u"].Value = unit;
-            upsert.Parameters["$d"].Value = day;
-            upsert.Parameters["$sum"].Value = r.Sum;
-            upsert.Parameters["$count"].Value = r.Count;
-            upsert.Parameters["$max"].Value = r.Max;
-            upsert.Parameters["$lt"].Value = r.LastMs;
-            upsert.Parameters["$lv"].Value = r.LastValue;
-            await upsert.ExecuteNonQueryAsync(ct);
-        }
-    }
-
     private async Task CountSuppressionHitsAsync(Dictionary<int, int> hits, CancellationToken ct)
     {
         if (hits.Count == 0) return;
@@ -210,8 +156,8 @@ internal sealed class IngestWriter
         }
     }
 
-    /// <summary>Assets and source types that ingest creates are audited like any other change.</summary>
-    private async Task AuditAsync(string action, string table, int id, Dictionary<string, object?>? oldValues,
+    /// <summary>Assets and source types that ingest creates or assigns are audited like any other change.</summary>
+    internal async Task AuditAsync(string action, string table, int id, Dictionary<string, object?>? oldValues,
         Dictionary<string, object?>? newValues, CancellationToken ct)
     {
         await using var cmd = Command("""
@@ -230,7 +176,9 @@ internal sealed class IngestWriter
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private SqliteCommand Command(string sql, params string[] parameters)
+    internal string NowText => _nowText;
+
+    internal SqliteCommand Command(string sql, params string[] parameters)
     {
         var cmd = _connection.CreateCommand();
         cmd.Transaction = _tx;

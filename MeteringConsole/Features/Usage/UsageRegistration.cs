@@ -7,6 +7,7 @@ public static class UsageRegistration
     public static IServiceCollection AddUsage(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IngestWriteGate>();
         services.AddScoped<IngestService>();
         services.AddScoped<UsageReadService>();
         return services;

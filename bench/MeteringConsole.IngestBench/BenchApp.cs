@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+
+namespace MeteringConsole.IngestBench;
+
+/// <summary>The console started as its own Release process, as in production, with an Admin key.</summary>
+public sealed class BenchApp : IAsyncDisposable
+{
+    private readonly Process _process;
+    public HttpClient Http { get; }
+    public string DatabasePath { get; }
+    /// <summary>Where the server's own log goes; printed when a request fails.</summary>
+    public string LogPath { get; private init; } = "";
+
+    private BenchApp(Process process, HttpClient http, string databasePath)
+    {
+        _process = process;
+        Http = http;
+        DatabasePath = databasePath;
+    }
+
+    public static string Executable
+    {
+        get
+        {
+            // The bench's own output folder …/bench/MeteringConsole.IngestBench/bin/{Configuration}/net9.0/{rid}/
+            var dir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
+            var (rid, tfm, configuration) = (dir.Name, dir.Parent!.Name, dir.Parent.Parent!.Name);
+            var root = dir.Parent.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+            return Path.Combine(root, "MeteringConsole", "bin", configuration, tfm, rid, "MeteringConsole");
+        }
+    }
+
+    public static async Task<BenchApp> StartAsync(string workDir, string databaseFile)
+    {
+        var databasePath = Path.Combine(workDir, databaseFile);
+        var key = (await RunAsync(databasePath, "apikey", "create", "--name", "bench", "--role", "Admin")).Trim().Split('\n').Last().Trim();
+        var port = FreePort();
+        var psi = StartInfo(databasePath, "--urls", $"http://127.0.0.1:{port}");
+        var process = Process.Start(psi)!;
+        var log = new StreamWriter(Path.Combine(workDir, databaseFile + ".log")) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        for (var i = 0; ; i++)
+        {
+            try { if ((await http.GetAsync("/api/v1/health")).StatusCode == HttpStatusCode.OK) break; }
+            catch (HttpRequestException) when (i < 300) { await Task.Delay(100); }
+        }
+        var app = new BenchApp(process, http, databasePath) { LogPath = Path.Combine(workDir, databaseFile + ".log") };
+        foreach (var (name, aggregation) in Workload.UnitTypes)
+            await http.PostAsJsonAsync("/api/v1/unit-types", new { name, aggregation });
+        return app;
+    }
+
+    /// <summary>Peak resident memory of the server process so far (VmHWM), in MiB.</summary>
+    public double PeakMemoryMiB()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            if (line.StartsWith("VmHWM:")) return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+        return double.NaN;
+    }
+
+    private static async Task<string> RunAsync(string databasePath, params string[] args)
+    {
+        var psi = StartInfo(databasePath, args);
+        using var p = Process.Start(psi)!;
+        var output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{string.Join(' ', args)} failed: {await p.StandardError.ReadToEndAsync()}");
+        return output;
+    }
+
+    private static ProcessStartInfo StartInfo(string databasePath, params string[] args)
+    {
+        var psi = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["ConnectionStrings__Default"] = $"Data Source={databasePath}";
+        psi.Environment["Database__SeedFromSample"] = "false";
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        return psi;
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+}

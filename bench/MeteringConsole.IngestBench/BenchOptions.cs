@@ -1,0 +1,15 @@
+namespace MeteringConsole.IngestBench;
+
+/// <summary><c>--batches N</c> per sender (default 25), <c>--senders N</c> (4), <c>--preload N</c> readings (10,000,000; 0 skips).</summary>
+public sealed record BenchOptions(int Senders, int BatchesPerSender, int BatchSize, long Preload)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        int Int(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 ? int.Parse(args[i + 1]) : fallback;
+        long Long(string name, long fallback) => Array.IndexOf(args, name) is var i and >= 0 ? long.Parse(args[i + 1]) : fallback;
+        return new BenchOptions(Int("--senders", 4), Int("--batches", 25), 10_000, Long("--preload", 10_000_000));
+    }
+
+    public override string ToString()
+        => $"{Senders} senders × {BatchesPerSender} batches × {BatchSize:N0} events; preload {Preload:N0} readings";
+}

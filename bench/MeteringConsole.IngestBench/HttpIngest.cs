@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+
+namespace MeteringConsole.IngestBench;
+
+/// <summary>N concurrent senders posting 10,000-event batches as fast as the server answers.</summary>
+public static class HttpIngest
+{
+    public static async Task<string> RunAsync(BenchApp app, BenchOptions options, string label)
+    {
+        var run = Guid.NewGuid().ToString("N")[..6];
+        // Bodies are built before the clock starts: the server is measured, not the client's JSON writer.
+        var bodies = Enumerable.Range(0, options.Senders)
+            .Select(s => Enumerable.Range(0, options.BatchesPerSender).Select(b => Workload.Batch(run, s, b, options.BatchSize)).ToArray())
+            .ToArray();
+        // One warm-up batch outside the timing (JIT, connection pool, first asset inserts).
+        await PostAsync(app, Workload.Batch(run + "w", 0, 0, options.BatchSize));
+
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(bodies.Select(async batches =>
+        {
+            foreach (var body in batches) await PostAsync(app, body);
+        }));
+        clock.Stop();
+        var events = (long)options.Senders * options.BatchesPerSender * options.BatchSize;
+        return $"{label}: {events:N0} events in {clock.Elapsed.TotalSeconds:N1} s = {events / clock.Elapsed.TotalSeconds:N0} events/s; server peak memory {app.PeakMemoryMiB():N0} MiB";
+    }
+
+    private static async Task PostAsync(BenchApp app, byte[] body)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var response = await app.Http.PostAsync("/api/v1/usage", content);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"POST /usage answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\nServer log:\n"
+                + string.Join('\n', File.ReadLines(app.LogPath).Where(l => !string.IsNullOrWhiteSpace(l)).TakeLast(40)));
+    }
+}

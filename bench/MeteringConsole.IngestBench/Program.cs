@@ -1,0 +1,34 @@
+using MeteringConsole.IngestBench;
+
+// Sustained ingest over HTTP and through the service, on a fresh database and again with
+// millions of readings already stored, plus the 90-day client usage read. See README.md.
+var options = BenchOptions.Parse(args);
+Console.WriteLine($"Ingest benchmark: {options}");
+var workDir = Directory.CreateTempSubdirectory("mc-ingest-bench-").FullName;
+try
+{
+    var report = new List<string>();
+    await using (var fresh = await BenchApp.StartAsync(workDir, "fresh.db"))
+    {
+        report.Add(await HttpIngest.RunAsync(fresh, options, "HTTP, fresh database"));
+    }
+    report.Add(await ServiceIngest.RunAsync(Path.Combine(workDir, "service.db"), options, "service, fresh database", preload: 0));
+
+    if (options.Preload > 0)
+    {
+        var loaded = Path.Combine(workDir, "loaded.db");
+        report.Add(await Preload.FillAsync(loaded, options.Preload));
+        await using (var app = await BenchApp.StartAsync(workDir, "loaded.db"))
+        {
+            report.Add(await HttpIngest.RunAsync(app, options, $"HTTP, {options.Preload:N0} readings stored"));
+            report.Add(await UsageRead.RunAsync(app));
+        }
+    }
+    Console.WriteLine();
+    Console.WriteLine("Results");
+    foreach (var line in report) Console.WriteLine("  " + line);
+}
+finally
+{
+    Directory.Delete(workDir, recursive: true);
+}
