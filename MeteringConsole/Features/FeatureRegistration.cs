@@ -3,8 +3,10 @@ using MeteringConsole.Features.Account;
 using MeteringConsole.Features.ApiKeys;
 using MeteringConsole.Features.Assets;
 using MeteringConsole.Features.Audit;
+using MeteringConsole.Features.Billing;
 using MeteringConsole.Features.Clients;
 using MeteringConsole.Features.Health;
+using MeteringConsole.Features.Projections;
 using MeteringConsole.Features.Suppressions;
 using MeteringConsole.Features.UnitTypes;
 
@@ -22,7 +24,8 @@ public static class FeatureRegistration
             .AddAssets()
             .AddUnitTypes()
             .AddSuppressions()
-            .AddAudit();
+            .AddAudit()
+            .AddBilling();
 
     public static WebApplication MapFeatureEndpoints(this WebApplication app)
     {
@@ -32,7 +35,9 @@ public static class FeatureRegistration
             .MapClientEndpoints()
             .MapUnitTypeEndpoints()
             .MapSuppressionEndpoints()
-            .MapAuditEndpoints();
+            .MapAuditEndpoints()
+            .MapBillingEndpoints()
+            .MapProjectionEndpoints();
         return app;
     }
 }
