@@ -58,10 +58,11 @@ public sealed class ProjectionService
     /// Projects every enabled bucket for the open period and replaces that period's projections in
     /// one transaction. Returns a one-line summary.
     /// </summary>
-    public async Task<string> RunAsync(CancellationToken ct = default)
+    /// <param name="asOf">The instant to project from (the sample generator's anchor); now when null.</param>
+    public async Task<string> RunAsync(CancellationToken ct = default, DateTime? asOf = null)
     {
         await _actor.RequireAsync(Permission.Write);
-        var now = DateTime.UtcNow;
+        var now = asOf ?? DateTime.UtcNow;
         await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
         var projections = await ProjectionCalculator.ComputeAsync(connection, _settings, now, enabledOnly: true, ct: ct);
         var period = _settings.PeriodContaining(now);
