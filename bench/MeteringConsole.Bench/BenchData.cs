@@ -15,7 +15,8 @@ internal static class BenchData
         const int bucketsPerClient = 5;
         var days = month.AddMonths(1).DayNumber - month.DayNumber;
         var assets = (long)clients * bucketsPerClient * assetsPerBucket;
-        var perRollup = Math.Max(1, readings / (assets * days));
+        // Rounded up, so the data set stands for at least the requested number of readings.
+        var perRollup = Math.Max(1, (readings + assets * days - 1) / (assets * days));
         var firstDay = month.Year * 10000 + month.Month * 100 + 1;
         var startMs = new DateTimeOffset(month.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
         await using var connection = await SqliteSetup.OpenAsync(connectionString);
