@@ -41,7 +41,7 @@ public sealed class NavigationBrowserTests
         var page = await _browser.SignInAsync(BrowserFixture.AdminEmail);
         var menu = page.Locator(".rz-sidebar .rz-navigation-item-text");
         var titles = await menu.AllInnerTextsAsync();
-        Assert.Equal(14, titles.Count);
+        Assert.Equal(15, titles.Count);
 
         foreach (var title in titles)
         {

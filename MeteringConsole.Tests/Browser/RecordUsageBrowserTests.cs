@@ -12,8 +12,13 @@ public sealed class RecordUsageBrowserTests
 
     private static async Task ChooseAsync(IPage page, string dropdownName, string optionText)
     {
-        await page.Locator($".rz-dropdown:has(input[name='{dropdownName}']), .rz-dropdown[name='{dropdownName}']").First.ClickAsync();
-        await page.Locator(".rz-dropdown-panel .rz-dropdown-item >> visible=true", new PageLocatorOptions { HasTextString = optionText }).First.ClickAsync();
+        var dropdown = page.Locator($".rz-dropdown:has(input[name='{dropdownName}'])").First;
+        await dropdown.ClickAsync();
+        var option = page.Locator(".rz-dropdown-panel .rz-dropdown-item >> visible=true", new PageLocatorOptions { HasTextString = optionText }).First;
+        await option.WaitForAsync();
+        await option.ClickAsync();
+        // The choice reached the server and came back rendered in the dropdown itself.
+        await Assertions.Expect(dropdown.Locator(".rz-dropdown-label")).ToHaveTextAsync(optionText);
     }
 
     [Fact]

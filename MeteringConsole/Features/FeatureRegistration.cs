@@ -3,8 +3,10 @@ using MeteringConsole.Features.Account;
 using MeteringConsole.Features.ApiKeys;
 using MeteringConsole.Features.Assets;
 using MeteringConsole.Features.Audit;
+using MeteringConsole.Features.Billing;
 using MeteringConsole.Features.Clients;
 using MeteringConsole.Features.Health;
+using MeteringConsole.Features.Projections;
 using MeteringConsole.Features.Suppressions;
 using MeteringConsole.Features.UnitTypes;
 using MeteringConsole.Features.Usage;
@@ -24,7 +26,8 @@ public static class FeatureRegistration
             .AddUnitTypes()
             .AddSuppressions()
             .AddAudit()
-            .AddUsage();
+            .AddUsage()
+            .AddBilling();
 
     public static WebApplication MapFeatureEndpoints(this WebApplication app)
     {
@@ -35,7 +38,9 @@ public static class FeatureRegistration
             .MapUnitTypeEndpoints()
             .MapSuppressionEndpoints()
             .MapAuditEndpoints()
-            .MapUsageEndpoints();
+            .MapUsageEndpoints()
+            .MapBillingEndpoints()
+            .MapProjectionEndpoints();
         return app;
     }
 }

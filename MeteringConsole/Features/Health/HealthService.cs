@@ -1,5 +1,6 @@
 using MeteringConsole.Data;
 using MeteringConsole.Domain;
+using MeteringConsole.Features.Jobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace MeteringConsole.Features.Health;
@@ -25,8 +26,10 @@ public sealed class HealthService
             await using var db = await _dbs.CreateDbContextAsync(ct);
             var lastBilling = await db.BillingRuns.Where(r => r.Status == RunStatus.Succeeded)
                 .OrderByDescending(r => r.FinishedAt).Select(r => r.FinishedAt).FirstOrDefaultAsync(ct);
-            var lastProjection = await db.Projections.OrderByDescending(p => p.CalculatedAt)
-                .Select(p => (DateTime?)p.CalculatedAt).FirstOrDefaultAsync(ct);
+            // The job history knows when a projection run last finished, even one that found no bucket
+            // to project; stored projections are the fallback for data from before the history.
+            var lastProjection = await JobService.LastSuccessAsync(db, JobNames.Projections, ct)
+                ?? await db.Projections.OrderByDescending(p => p.CalculatedAt).Select(p => (DateTime?)p.CalculatedAt).FirstOrDefaultAsync(ct);
             return new HealthReport("ok", true, lastBilling, lastProjection);
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)

@@ -3,7 +3,10 @@ using MeteringConsole.Data;
 using MeteringConsole.Domain;
 using MeteringConsole.Features.Account;
 using MeteringConsole.Features.ApiKeys;
+using MeteringConsole.Features.Billing;
 using MeteringConsole.Features.Clients;
+using MeteringConsole.Features.Jobs;
+using MeteringConsole.Features.Projections;
 using Microsoft.EntityFrameworkCore;
 
 namespace MeteringConsole.Features.Sample;
@@ -22,14 +25,17 @@ internal sealed class SampleDataGenerator
     private readonly ClientService _clients;
     private readonly ApiKeyService _apiKeys;
     private readonly DatabaseOptions _database;
+    private readonly SampleBilling _billing;
 
-    public SampleDataGenerator(AppDbContext db, UserService users, ClientService clients, ApiKeyService apiKeys, DatabaseOptions database)
+    public SampleDataGenerator(AppDbContext db, UserService users, ClientService clients, ApiKeyService apiKeys, DatabaseOptions database,
+        SampleBilling billing)
     {
         _db = db;
         _users = users;
         _clients = clients;
         _apiKeys = apiKeys;
         _database = database;
+        _billing = billing;
     }
 
     public async Task<SampleSummary> GenerateAsync(DateTime anchor, CancellationToken ct = default)
@@ -71,6 +77,7 @@ internal sealed class SampleDataGenerator
         var sentBy = await AddApiKeysAsync(plan);
         var rollups = await SampleReadingsWriter.WriteAsync(_database.ConnectionString, plan.Readings, assetIds,
             unitIds, plan.Assets.Select(a => sentBy[a.Source]).ToList(), ct);
+        await _billing.BillHistoryAsync(anchor, ct);
         return new SampleSummary(plan.Clients.Count, plan.Assets.Count, plan.Readings.Count, rollups, plan.Buckets.Count,
             plan.Buckets.Sum(b => b.Assets.Count), SampleCatalog.Suppressions.Length);
     }

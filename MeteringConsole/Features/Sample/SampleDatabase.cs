@@ -58,7 +58,8 @@ internal static class SampleDatabase
         await using var scope = host.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(Actor.System("sample"));
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().MigrateAsync(ct);
-        return await ActivatorUtilities.CreateInstance<SampleDataGenerator>(scope.ServiceProvider).GenerateAsync(anchor, ct);
+        var billing = ActivatorUtilities.CreateInstance<SampleBilling>(scope.ServiceProvider);
+        return await ActivatorUtilities.CreateInstance<SampleDataGenerator>(scope.ServiceProvider, billing).GenerateAsync(anchor, ct);
     }
 
     /// <summary>

@@ -1,0 +1,59 @@
+using MeteringConsole.Common;
+using MeteringConsole.Data;
+using MeteringConsole.Domain;
+using MeteringConsole.Features.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Quartz;
+
+namespace MeteringConsole.Features.Billing;
+
+/// <summary>
+/// Executes billing runs: an on-demand run queued by <see cref="BillingRunService"/>, or the
+/// schedule's run of the period that just closed. One job for both, so they queue behind each other.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class BillingJob : HistoryJob
+{
+    private readonly BillingEngine _engine;
+    private readonly BillingRunService _runs;
+    private readonly BillingSettings _settings;
+
+    public BillingJob(BillingEngine engine, BillingRunService runs, BillingSettings settings, JobHistory history, JobScheduler scheduler,
+        ILogger<BillingJob> log) : base(history, scheduler, log)
+    {
+        _engine = engine;
+        _runs = runs;
+        _settings = settings;
+    }
+
+    protected override string JobName => JobNames.Billing;
+
+    protected override async Task<string> RunAsync(IJobExecutionContext context, string startedBy)
+    {
+        var runId = context.MergedJobDataMap.TryGetIntValue(JobData.BillingRunId, out var id)
+            ? id
+            : await _runs.QueueScheduledAsync(_settings.LastClosedPeriod(DateTime.UtcNow));
+        var outcome = await _engine.ExecuteAsync(runId, context.CancellationToken);
+        return $"Run {runId}: period {outcome.Period.Name}, {outcome.Buckets} buckets, {outcome.TotalCost:N2} {_settings.Currency}";
+    }
+
+    /// <summary>
+    /// The period that just closed is billed <see cref="JobSettings.BillingDelay"/> after its end. If
+    /// the console was down then, it is billed at start-up instead, unless it was billed meanwhile,
+    /// finalized, already attempted by the schedule, or there is nothing to bill.
+    /// </summary>
+    public static async Task<DateTime?> NextFireAsync(IServiceProvider services, DateTime now)
+    {
+        var settings = services.GetRequiredService<BillingSettings>();
+        var delay = services.GetRequiredService<JobSettings>().BillingDelay;
+        var closed = settings.LastClosedPeriod(now);
+        var due = closed.EndUtc + delay;
+        if (due > now) return due;
+        await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var settled = await db.BillingRuns.AnyAsync(r => r.PeriodStart == closed.StartUtc
+                          && (r.Status == RunStatus.Succeeded || r.StartedBy == JobData.ScheduleActor))
+                      || await db.BillingPeriods.AnyAsync(p => p.PeriodStart == closed.StartUtc && p.FinalizedAt != null)
+                      || !await db.BillingBuckets.AnyAsync(b => b.Enabled);
+        return settled ? settings.Next(closed).EndUtc + delay : now;
+    }
+}

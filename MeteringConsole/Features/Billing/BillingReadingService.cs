@@ -1,0 +1,235 @@
+using System.Globalization;
+using MeteringConsole.Common;
+using MeteringConsole.Data;
+using MeteringConsole.Domain;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace MeteringConsole.Features.Billing;
+
+/// <summary>One client's bill for one period: the sum of its bucket lines.</summary>
+public sealed record StatementRow(int ClientId, string ClientName, string PeriodStart, string PeriodEnd, int Buckets, decimal TotalCost,
+    decimal OverageCost, decimal BufferCost, string Status, bool Finalized);
+
+/// <summary>A billing reading (one bucket, one period) with the names a person reads it by.</summary>
+public sealed record BillingReadingRow(long Id, int ClientId, string ClientName, int BucketId, string BucketName, string SourceType,
+    string UnitType, Aggregation Aggregation, string PeriodStart, string PeriodEnd, decimal TotalUsage, decimal Commit, decimal BaseRate,
+    decimal OverageRate, decimal CommittedCost, decimal OverageUnits, decimal OverageCost, decimal BufferUnits, decimal BufferCost,
+    decimal FinalCost, bool Finalized, int BillingRunId);
+
+/// <summary>A billed period: what it adds up to, and whether it is finalized.</summary>
+public sealed record BilledPeriodRow(string PeriodStart, string PeriodEnd, int Clients, int Buckets, decimal TotalCost, bool Finalized,
+    DateTime? FinalizedAt, string? FinalizedBy);
+
+public sealed record StatementFilter(string? PeriodStart = null, string? Search = null, int? ClientId = null);
+
+/// <summary>Reads billing results (statements, bucket lines, billed periods) and finalizes periods.</summary>
+public sealed class BillingReadingService
+{
+    private readonly IDbContextFactory<AppDbContext> _dbs;
+    private readonly DatabaseOptions _database;
+    private readonly CurrentActor _actor;
+    private readonly BillingSettings _settings;
+
+    public BillingReadingService(IDbContextFactory<AppDbContext> dbs, DatabaseOptions database, CurrentActor actor, BillingSettings settings)
+    {
+        _dbs = dbs;
+        _database = database;
+        _actor = actor;
+        _settings = settings;
+    }
+
+    /// <summary>Every billed period, newest first.</summary>
+    public async Task<IReadOnlyList<BilledPeriodRow>> PeriodsAsync()
+    {
+        var actor = await _actor.RequireAsync(Permission.Read);
+        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"""
+            SELECT r.period_start, COUNT(DISTINCT r.client_id), COUNT(*), SUM(r.final_cost), p.finalized_at, p.finalized_by
+            FROM billing_readings r LEFT JOIN billing_periods p ON p.period_start = r.period_start AND p.finalized_at IS NOT NULL
+            WHERE 1 = 1 {(actor.ClientScope is null ? "" : "AND r.client_id = $scope")}
+            GROUP BY r.period_start ORDER BY r.period_start DESC
+            """;
+        if (actor.ClientScope is int scope) cmd.Parameters.AddWithValue("$scope", scope);
+        var rows = new List<BilledPeriodRow>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var period = PeriodOf(reader.GetString(0));
+            rows.Add(new BilledPeriodRow(period.Name, EndName(period), reader.GetInt32(1), reader.GetInt32(2), Money(reader.GetInt64(3)),
+                !reader.IsDBNull(4), reader.IsDBNull(4) ? null : Instant(reader.GetString(4)), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+        return rows;
+    }
+
+    /// <summary>The most recently billed period, or null when nothing was billed yet.</summary>
+    public async Task<string?> LatestPeriodAsync() => (await PeriodsAsync()).FirstOrDefault()?.PeriodStart;
+
+    /// <summary>One statement per client for a period (the latest billed one when none is given).</summary>
+    public async Task<Page<StatementRow>> StatementsAsync(StatementFilter filter, PageRequest page)
+    {
+        var actor = await _actor.RequireAsync(Permission.Read);
+        var name = filter.PeriodStart ?? await LatestPeriodAsync();
+        if (name is null) return new Page<StatementRow>(Array.Empty<StatementRow>(), 0);
+        var period = _settings.ParsePeriod(name);
+        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString);
+        var where = "r.period_start = $start"
+            + (actor.ClientScope is null ? "" : " AND r.client_id = $scope")
+            + (filter.ClientId is null ? "" : " AND r.client_id = $client")
+            + (string.IsNullOrWhiteSpace(filter.Search) ? "" : " AND c.name LIKE $like ESCAPE '\\'");
+        const string from = "FROM billing_readings r JOIN clients c ON c.id = r.client_id";
+        void Bind(SqliteCommand cmd)
+        {
+            cmd.Parameters.AddWithValue("$start", SqlValues.Instant(period.StartUtc));
+            if (actor.ClientScope is int scope) cmd.Parameters.AddWithValue("$scope", scope);
+            if (filter.ClientId is int client) cmd.Parameters.AddWithValue("$client", client);
+            if (!string.IsNullOrWhiteSpace(filter.Search)) cmd.Parameters.AddWithValue("$like", PagingExtensions.ContainsPattern(filter.Search));
+        }
+
+        await using var count = connection.CreateCommand();
+        count.CommandText = $"SELECT COUNT(DISTINCT r.client_id) {from} WHERE {where}";
+        Bind(count);
+        var total = Convert.ToInt32(await count.ExecuteScalarAsync());
+
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"""
+            SELECT r.client_id, c.name, COUNT(*), SUM(r.final_cost), SUM(r.overage_cost), SUM(r.buffer_cost),
+                   SUM(r.total_usage > r."commit"), SUM(r.total_usage < r."commit"), MIN(r.finalized)
+            {from} WHERE {where} GROUP BY r.client_id, c.name
+            ORDER BY {StatementSort(page.OrderBy)}, r.client_id LIMIT $take OFFSET $skip
+            """;
+        Bind(cmd);
+        cmd.Parameters.AddWithValue("$take", page.SafeTake);
+        cmd.Parameters.AddWithValue("$skip", page.SafeSkip);
+        var rows = new List<StatementRow>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            int over = reader.GetInt32(6), under = reader.GetInt32(7);
+            rows.Add(new StatementRow(reader.GetInt32(0), reader.GetString(1), period.Name, EndName(period), reader.GetInt32(2),
+                Money(reader.GetInt64(3)), Money(reader.GetInt64(4)), Money(reader.GetInt64(5)), ClientStatus(over, under), reader.GetInt64(8) == 1));
+        }
+        return new Page<StatementRow>(rows, total);
+    }
+
+    /// <summary>
+    /// Billing readings, newest period first, then by client and bucket. Filters: a period (its
+    /// start date), a client, a source type. A client-scoped key sees only its client.
+    /// </summary>
+    public async Task<Page<BillingReadingRow>> ReadingsAsync(string? periodStart, int? clientId, string? source, PageRequest page)
+    {
+        var actor = await _actor.RequireAsync(Permission.Read);
+        if (clientId is int id && !actor.MaySee(id)) throw new ForbiddenException("This API key is scoped to another client.");
+        var period = string.IsNullOrWhiteSpace(periodStart) ? null : _settings.ParsePeriod(periodStart);
+        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString);
+        var where = "1 = 1"
+            + (period is null ? "" : " AND r.period_start = $start")
+            + (actor.ClientScope is null ? "" : " AND r.client_id = $scope")
+            + (clientId is null ? "" : " AND r.client_id = $client")
+            + (string.IsNullOrWhiteSpace(source) ? "" : " AND s.name = $source");
+        const string from = """
+            FROM billing_readings r JOIN clients c ON c.id = r.client_id JOIN billing_buckets b ON b.id = r.bucket_id
+            JOIN source_types s ON s.id = b.source_type_id JOIN unit_types u ON u.id = b.unit_type_id
+            """;
+        void Bind(SqliteCommand cmd)
+        {
+            if (period is not null) cmd.Parameters.AddWithValue("$start", SqlValues.Instant(period.StartUtc));
+            if (actor.ClientScope is int scope) cmd.Parameters.AddWithValue("$scope", scope);
+            if (clientId is int client) cmd.Parameters.AddWithValue("$client", client);
+            if (!string.IsNullOrWhiteSpace(source)) cmd.Parameters.AddWithValue("$source", source.Trim().ToLowerInvariant());
+        }
+
+        await using var count = connection.CreateCommand();
+        count.CommandText = $"SELECT COUNT(*) {from} WHERE {where}";
+        Bind(count);
+        var total = Convert.ToInt32(await count.ExecuteScalarAsync());
+
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"""
+            SELECT r.id, r.client_id, c.name, r.bucket_id, b.name, s.name, u.name, b.aggregation, r.period_start, r.total_usage, r."commit",
+                   r.base_rate, r.overage_rate, r.committed_cost, r.overage_units, r.overage_cost, r.buffer_units, r.buffer_cost, r.final_cost,
+                   r.finalized, r.billing_run_id
+            {from} WHERE {where}
+            ORDER BY r.period_start DESC, c.name, b.name, r.bucket_id LIMIT $take OFFSET $skip
+            """;
+        Bind(cmd);
+        cmd.Parameters.AddWithValue("$take", page.SafeTake);
+        cmd.Parameters.AddWithValue("$skip", page.SafeSkip);
+        var rows = new List<BillingReadingRow>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var p = PeriodOf(reader.GetString(8));
+            rows.Add(new BillingReadingRow(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4),
+                reader.GetString(5), reader.GetString(6), Enum.Parse<Aggregation>(reader.GetString(7)), p.Name, EndName(p),
+                Units(reader.GetInt64(9)), Units(reader.GetInt64(10)), Units(reader.GetInt64(11)), Units(reader.GetInt64(12)),
+                Money(reader.GetInt64(13)), Units(reader.GetInt64(14)), Money(reader.GetInt64(15)), Units(reader.GetInt64(16)),
+                Money(reader.GetInt64(17)), Money(reader.GetInt64(18)), reader.GetInt64(19) == 1, reader.GetInt32(20)));
+        }
+        return new Page<BillingReadingRow>(rows, total);
+    }
+
+    /// <summary>
+    /// Finalizes a billed period: its readings become immutable, re-runs answer 409 and ingest
+    /// refuses late readings into it. Admin only; the change is audited.
+    /// </summary>
+    public async Task<BilledPeriodRow> FinalizeAsync(string? periodStart)
+    {
+        var actor = await _actor.RequireAsync(Permission.Admin);
+        if (actor.ClientScope is not null) throw new ForbiddenException("A client-scoped key cannot finalize a period: it covers every client.");
+        var period = _settings.ParsePeriod(periodStart);
+        if (period.EndUtc > DateTime.UtcNow)
+            throw new ConflictException($"Period {period.Name} has not ended yet; it can be finalized after {period.LastDay:yyyy-MM-dd}.");
+        await using var db = await _dbs.CreateDbContextAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var existing = await db.BillingPeriods.FindAsync(period.StartUtc);
+        if (existing?.FinalizedAt is not null) throw new ConflictException($"Period {period.Name} is already finalized.");
+        if (!await db.BillingReadings.AnyAsync(r => r.PeriodStart == period.StartUtc))
+            throw new ConflictException($"Period {period.Name} has not been billed yet: run billing for it first.");
+        if (await db.BillingRuns.AnyAsync(r => r.PeriodStart == period.StartUtc && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running)))
+            throw new ConflictException($"A billing run for {period.Name} is in progress; finalize once it has finished.");
+        if (existing is null)
+        {
+            existing = new BillingPeriod { PeriodStart = period.StartUtc, PeriodEnd = period.EndUtc };
+            db.BillingPeriods.Add(existing);
+        }
+        existing.FinalizedAt = DateTime.UtcNow;
+        existing.FinalizedBy = actor.Label;
+        await db.SaveChangesAsync();
+        await db.Database.ExecuteSqlRawAsync("UPDATE billing_readings SET finalized = 1 WHERE period_start = {0}", SqlValues.Instant(period.StartUtc));
+        await transaction.CommitAsync();
+        return (await PeriodsAsync()).Single(p => p.PeriodStart == period.Name);
+    }
+
+    /// <summary>Over when a client has over-commit buckets and no under ones, Under the reverse, Mixed with both.</summary>
+    public static string ClientStatus(int overBuckets, int underBuckets)
+        => overBuckets > 0 && underBuckets > 0 ? "Mixed" : overBuckets > 0 ? "Over" : underBuckets > 0 ? "Under" : "At commit";
+
+    private static string StatementSort(string? orderBy)
+    {
+        var parts = (orderBy ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var desc = parts.Length > 1 && parts[1].Equals("desc", StringComparison.OrdinalIgnoreCase) ? " DESC" : "";
+        return (parts.FirstOrDefault() ?? "") switch
+        {
+            "ClientId" => "r.client_id" + desc,
+            "Buckets" => "COUNT(*)" + desc,
+            "TotalCost" => "SUM(r.final_cost)" + desc,
+            "OverageCost" => "SUM(r.overage_cost)" + desc,
+            "BufferCost" => "SUM(r.buffer_cost)" + desc,
+            _ => "c.name" + desc,
+        };
+    }
+
+    private Period PeriodOf(string storedStart) => _settings.PeriodContaining(Instant(storedStart));
+
+    private static string EndName(Period period) => period.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static DateTime Instant(string stored)
+        => DateTime.Parse(stored, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    private static decimal Money(long micros) => decimal.Round(SqlValues.FromMicros(micros), 2);
+
+    /// <summary>Millionths back to a decimal without the trailing zeros (12.500000 → 12.5).</summary>
+    private static decimal Units(long micros) => SqlValues.FromMicros(micros) / 1.000000000000000000000000000000000m;
+}

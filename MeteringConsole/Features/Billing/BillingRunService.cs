@@ -1,0 +1,149 @@
+using MeteringConsole.Common;
+using MeteringConsole.Data;
+using MeteringConsole.Domain;
+using MeteringConsole.Features.Jobs;
+using Microsoft.EntityFrameworkCore;
+
+namespace MeteringConsole.Features.Billing;
+
+/// <summary>A billing run as the API and pages show it; periods are named by their local start date.</summary>
+public sealed record BillingRunView(int Id, string PeriodStart, string PeriodEnd, RunStatus Status, string StartedBy, DateTime QueuedAt,
+    DateTime? StartedAt, DateTime? FinishedAt, double? DurationSeconds, string? Error, int BucketCount)
+{
+    public bool IsFinished => Status is RunStatus.Succeeded or RunStatus.Failed;
+}
+
+/// <summary>Starts billing runs (queued for the scheduler, or inline) and reads their status and history.</summary>
+public sealed class BillingRunService
+{
+    private readonly IDbContextFactory<AppDbContext> _dbs;
+    private readonly CurrentActor _actor;
+    private readonly BillingSettings _settings;
+    private readonly BillingEngine _engine;
+    private readonly JobScheduler _scheduler;
+
+    public BillingRunService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor, BillingSettings settings, BillingEngine engine,
+        JobScheduler scheduler)
+    {
+        _dbs = dbs;
+        _actor = actor;
+        _settings = settings;
+        _engine = engine;
+        _scheduler = scheduler;
+    }
+
+    /// <summary>
+    /// Queues a run of the period and hands it to the scheduler; returns at once. A run already
+    /// waiting for the same period is returned instead of queuing a second one.
+    /// </summary>
+    public async Task<BillingRunView> QueueAsync(string? periodStart)
+    {
+        var actor = await _actor.RequireAsync(Permission.Write);
+        var (run, isNew) = await CreateAsync(actor, periodStart);
+        if (isNew)
+        {
+            try
+            {
+                await _scheduler.RunNowAsync(JobNames.Billing, new Dictionary<string, object>
+                {
+                    [JobData.BillingRunId] = run.Id,
+                    [JobData.StartedBy] = run.StartedBy,
+                });
+            }
+            catch (InvalidOperationException e)
+            {
+                await FailQueuedAsync(run.Id, e.Message);
+                throw new ConflictException("Billing runs cannot start: " + e.Message);
+            }
+        }
+        return await GetAsync(run.Id);
+    }
+
+    /// <summary>Queues a run and executes it here, waiting for the result (command line, sample, benchmark, tests).</summary>
+    public async Task<BillingRunView> RunAsync(string? periodStart, CancellationToken ct = default)
+    {
+        var actor = await _actor.RequireAsync(Permission.Write);
+        var (run, _) = await CreateAsync(actor, periodStart);
+        try { await _engine.ExecuteAsync(run.Id, ct); }
+        catch (ConflictException) { /* recorded on the run */ }
+        return await GetAsync(run.Id);
+    }
+
+    /// <summary>The scheduler's own run for a closed period, started by "system:schedule".</summary>
+    internal async Task<int> QueueScheduledAsync(Period period)
+    {
+        await using var db = await _dbs.CreateDbContextAsync();
+        var run = NewRun(period, JobData.ScheduleActor);
+        db.BillingRuns.Add(run);
+        await db.SaveChangesAsync();
+        return run.Id;
+    }
+
+    public async Task<BillingRunView> GetAsync(int id)
+    {
+        await _actor.RequireAsync(Permission.Read);
+        await using var db = await _dbs.CreateDbContextAsync();
+        var run = await db.BillingRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id) ?? throw new NotFoundException("Billing run", id);
+        return ToView(run);
+    }
+
+    /// <summary>Newest first.</summary>
+    public async Task<Page<BillingRunView>> ListAsync(PageRequest page)
+    {
+        await _actor.RequireAsync(Permission.Read);
+        await using var db = await _dbs.CreateDbContextAsync();
+        var total = await db.BillingRuns.CountAsync();
+        var runs = await db.BillingRuns.AsNoTracking().OrderByDescending(r => r.Id).Page(page).ToListAsync();
+        return new Page<BillingRunView>(runs.Select(ToView).ToList(), total);
+    }
+
+    /// <summary>Periods a person may bill: from a year back up to the open one, newest first.</summary>
+    public IReadOnlyList<Period> BillablePeriods(int count = 13)
+    {
+        var period = _settings.PeriodContaining(DateTime.UtcNow);
+        var list = new List<Period>();
+        for (var i = 0; i < count; i++, period = _settings.Previous(period)) list.Add(period);
+        return list;
+    }
+
+    private async Task<(BillingRun Run, bool IsNew)> CreateAsync(Actor actor, string? periodStart)
+    {
+        if (actor.ClientScope is not null) throw new ForbiddenException("A client-scoped key cannot run billing: a run bills every client.");
+        var period = _settings.ParsePeriod(periodStart);
+        if (period.StartUtc > DateTime.UtcNow)
+            throw new ValidationException("period_start", $"Period {period.Name} has not started yet.");
+        await using var db = await _dbs.CreateDbContextAsync();
+        if (await db.BillingPeriods.AnyAsync(p => p.PeriodStart == period.StartUtc && p.FinalizedAt != null))
+            throw new ConflictException($"Period {period.Name} is finalized: it cannot be billed again.");
+        var waiting = await db.BillingRuns.AsNoTracking()
+            .FirstOrDefaultAsync(r => r.PeriodStart == period.StartUtc && r.Status == RunStatus.Queued);
+        if (waiting is not null) return (waiting, false);
+        var run = NewRun(period, actor.Label);
+        db.BillingRuns.Add(run);
+        await db.SaveChangesAsync();
+        return (run, true);
+    }
+
+    private static BillingRun NewRun(Period period, string startedBy) => new()
+    {
+        PeriodStart = period.StartUtc, PeriodEnd = period.EndUtc, Status = RunStatus.Queued, StartedBy = startedBy, QueuedAt = DateTime.UtcNow,
+    };
+
+    private async Task FailQueuedAsync(int id, string error)
+    {
+        await using var db = await _dbs.CreateDbContextAsync();
+        var run = await db.BillingRuns.FindAsync(id);
+        if (run is null) return;
+        (run.Status, run.Error, run.FinishedAt) = (RunStatus.Failed, error, DateTime.UtcNow);
+        await db.SaveChangesAsync();
+    }
+
+    private BillingRunView ToView(BillingRun r)
+    {
+        var start = _settings.PeriodStartingAtUtc(r.PeriodStart);
+        var name = start?.Name ?? _settings.PeriodContaining(r.PeriodStart).Name;
+        var end = start?.End.ToString("yyyy-MM-dd") ?? BillingSettings.ToDate(_settings.DayOf(r.PeriodEnd)).ToString("yyyy-MM-dd");
+        double? duration = r.StartedAt is DateTime s && r.FinishedAt is DateTime f ? Math.Round((f - s).TotalSeconds, 3) : null;
+        return new BillingRunView(r.Id, name, end, r.Status, r.StartedBy, r.QueuedAt, r.StartedAt, r.FinishedAt, duration, r.Error, r.BucketCount);
+    }
+}

@@ -1,0 +1,32 @@
+using MeteringConsole.Data;
+using MeteringConsole.Domain;
+using MeteringConsole.Features.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Quartz;
+
+namespace MeteringConsole.Features.Projections;
+
+/// <summary>Projects the open period, every <see cref="JobSettings.ProjectionInterval"/> and on demand.</summary>
+[DisallowConcurrentExecution]
+public sealed class ProjectionJob : HistoryJob
+{
+    private readonly ProjectionService _projections;
+
+    public ProjectionJob(ProjectionService projections, JobHistory history, JobScheduler scheduler, ILogger<ProjectionJob> log)
+        : base(history, scheduler, log) => _projections = projections;
+
+    protected override string JobName => JobNames.Projections;
+
+    protected override Task<string> RunAsync(IJobExecutionContext context, string startedBy) => _projections.RunAsync(context.CancellationToken);
+
+    /// <summary>One interval after the last run; soon after start-up when the last one is older than that.</summary>
+    public static async Task<DateTime?> NextFireAsync(IServiceProvider services, DateTime now)
+    {
+        var interval = services.GetRequiredService<JobSettings>().ProjectionInterval;
+        await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var last = await db.JobRuns.Where(r => r.JobName == JobNames.Projections && r.Status != RunStatus.Queued)
+            .OrderByDescending(r => r.StartedAt).Select(r => (DateTime?)r.StartedAt).FirstOrDefaultAsync();
+        var next = (last ?? DateTime.MinValue) + interval;
+        return next > now ? next : now.AddSeconds(30);
+    }
+}
