@@ -98,6 +98,17 @@ public sealed class ClientApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WrongJsonTypeIs400NamingTheField()
+    {
+        var http = await _factory.ClientWithKeyAsync(ApiKeyRole.Admin);
+        var response = await http.PostAsync("/api/v1/clients", new StringContent("{\"name\": \"Acme\", \"enabled\": \"yes\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("enabled", out _));
+        Assert.Equal(0, await CountClientsAsync());
+    }
+
+    [Fact]
     public async Task DuplicateNameIs409()
     {
         var http = await _factory.ClientWithKeyAsync(ApiKeyRole.Admin);

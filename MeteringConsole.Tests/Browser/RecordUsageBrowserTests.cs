@@ -14,7 +14,8 @@ public sealed class RecordUsageBrowserTests
     {
         var dropdown = page.Locator($".rz-dropdown:has(input[name='{dropdownName}'])").First;
         await dropdown.ClickAsync();
-        var option = page.Locator(".rz-dropdown-panel .rz-dropdown-item >> visible=true", new PageLocatorOptions { HasTextString = optionText }).First;
+        // Exact: other tests create unit types whose names contain this one.
+        var option = page.Locator($".rz-dropdown-panel li[role=option][aria-label='{optionText}'] >> visible=true").First;
         await option.WaitForAsync();
         await option.ClickAsync();
         // The choice reached the server and came back rendered in the dropdown itself.

@@ -30,23 +30,10 @@ public sealed class TestApp : IAsyncDisposable
     public static async Task<TestApp> CreateAsync(Action<IDictionary<string, string?>>? configure = null)
     {
         var database = new TempDatabase();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            EnvironmentName = "Testing",
-            ContentRootPath = database.Directory,
-        });
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Default"] = database.ConnectionString,
-            ["Database:SeedFromSample"] = "false",
-        };
+        var settings = new Dictionary<string, string?>();
         configure?.Invoke(settings);
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddData();
-        builder.Services.AddFeatures();
-        var app = new TestApp(builder.Build(), database);
-        await using var scope = app.Scope(Actor.System("test"));
-        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().MigrateAsync();
+        var app = new TestApp(OfflineHost.Build(database.FilePath, settings, environment: "Testing"), database);
+        await using (await app._host.MigratedScopeAsync(Actor.System("test"))) { }
         return app;
     }
 

@@ -27,6 +27,12 @@ public sealed class ApiExceptionHandler : IExceptionHandler
             {
                 Status = 400, Title = "The request is invalid.", Detail = v.Message,
             },
+            // A body field of the wrong JSON type: name the field, as validation errors do.
+            BadHttpRequestException { InnerException: System.Text.Json.JsonException { Path: { Length: > 2 } jsonPath } json } => new HttpValidationProblemDetails(
+                new Dictionary<string, string[]> { [jsonPath.TrimStart('$', '.')] = new[] { "This value has the wrong type or format." } })
+            {
+                Status = 400, Title = "The request is malformed.", Detail = json.Message,
+            },
             BadHttpRequestException b => new ProblemDetails
             {
                 Status = b.StatusCode, Title = b.StatusCode == 413 ? "The request is too large." : "The request is malformed.",
@@ -35,6 +41,9 @@ public sealed class ApiExceptionHandler : IExceptionHandler
             ForbiddenException f => new ProblemDetails { Status = 403, Title = "Forbidden.", Detail = f.Message },
             NotFoundException n => new ProblemDetails { Status = 404, Title = "Not found.", Detail = n.Message },
             ConflictException c => new ProblemDetails { Status = 409, Title = "Conflict.", Detail = c.Message },
+            // Two requests racing past a service's own uniqueness check meet the database's unique index.
+            Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 } } =>
+                new ProblemDetails { Status = 409, Title = "Conflict.", Detail = "The change conflicts with existing data (a duplicate or a row still in use); nothing was saved." },
             _ => new ProblemDetails { Status = 500, Title = "Something went wrong on the server." },
         };
         if (problem.Status == 500) _log.LogError(exception, "Unhandled API error on {Path}", path);

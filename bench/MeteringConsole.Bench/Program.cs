@@ -24,19 +24,9 @@ Directory.CreateDirectory(folder);
 var file = Path.Combine(folder, "bench.db");
 try
 {
-    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = folder });
-    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        ["ConnectionStrings:Default"] = new SqliteConnectionStringBuilder { DataSource = file }.ToString(),
-        ["Database:SeedFromSample"] = "false",
-    });
-    builder.AddData();
-    builder.Services.AddFeatures();
     // Built, never started: the scheduler stays off; runs are executed inline and timed.
-    using var host = builder.Build();
-    await using var scope = host.Services.CreateAsyncScope();
-    scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(Actor.System("bench"));
-    await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().MigrateAsync();
+    using var host = OfflineHost.Build(file);
+    await using var scope = await host.MigratedScopeAsync(Actor.System("bench"));
 
     var setup = Stopwatch.StartNew();
     var (rollups, readingCount) = await BenchData.WriteAsync(host.Services.GetRequiredService<DatabaseOptions>().ConnectionString,

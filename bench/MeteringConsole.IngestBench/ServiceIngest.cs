@@ -17,20 +17,9 @@ public static class ServiceIngest
 {
     public static async Task<string> RunAsync(string databasePath, BenchOptions options, string label, long preload)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        using var host = OfflineHost.Build(databasePath);
+        await using (var scope = await host.MigratedScopeAsync(Actor.System("bench")))
         {
-            ["ConnectionStrings:Default"] = $"Data Source={databasePath}",
-            ["Database:SeedFromSample"] = "false",
-        });
-        builder.Logging.ClearProviders();
-        builder.AddData();
-        builder.Services.AddFeatures();
-        using var host = builder.Build();
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(Actor.System("bench"));
-            await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().MigrateAsync();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             foreach (var (name, aggregation) in Workload.UnitTypes)
                 db.UnitTypes.Add(new UnitType { Name = name, Aggregation = Enum.Parse<Aggregation>(aggregation, true), CreatedAt = DateTime.UtcNow });

@@ -168,6 +168,16 @@ public sealed class BillingApiTests : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("finalized", (await ReadAsync(again)).GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/api/v1/billing/periods/{period}/finalize", null)).StatusCode);
+
+        // Ingest refuses late readings into the finalized period, with the reason, and stores nothing.
+        object Reading(string id, string at) => new { event_id = id, timestamp = at, source = "vmware", asset_id = "vm-run-" + client, unit_type = "run-hours-" + client, value = 5 };
+        var late = await admin.PostAsJsonAsync("/api/v1/usage", new[] { Reading("late-" + client, "2026-09-30T23:59:59Z"), Reading("next-" + client, "2026-10-01T00:00:00Z") });
+        Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
+        var error = Assert.Single((await ReadAsync(late)).GetProperty("errors").EnumerateArray());
+        Assert.Equal((0, "timestamp"), (error.GetProperty("index").GetInt32(), error.GetProperty("field").GetString()));
+        Assert.Contains("finalized", error.GetProperty("message").GetString());
+        var nextPeriod = await admin.PostAsJsonAsync("/api/v1/usage", Reading("next-" + client, "2026-10-01T00:00:00Z"));
+        Assert.Equal(1, (await ReadAsync(nextPeriod)).GetProperty("accepted").GetInt32());
     }
 
     [Fact]

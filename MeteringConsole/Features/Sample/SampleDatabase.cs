@@ -39,25 +39,8 @@ internal static class SampleDatabase
 
     private static async Task<SampleSummary> GenerateAsync(string file, string directory, DateTime anchor, CancellationToken ct)
     {
-        // No defaults: the environment's configuration, user secrets and log providers stay out of it.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            DisableDefaults = true,
-            ContentRootPath = directory,
-            EnvironmentName = Environments.Production,
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Default"] = new SqliteConnectionStringBuilder { DataSource = file }.ToString(),
-            ["Database:SeedFromSample"] = "false",
-        });
-        builder.AddData();
-        builder.Services.AddFeatures();
-        // Built, never started: no hosted service (scheduled jobs) runs against the sample.
-        using var host = builder.Build();
-        await using var scope = host.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(Actor.System("sample"));
-        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().MigrateAsync(ct);
+        using var host = OfflineHost.Build(file);
+        await using var scope = await host.MigratedScopeAsync(Actor.System("sample"), ct);
         var billing = ActivatorUtilities.CreateInstance<SampleBilling>(scope.ServiceProvider);
         return await ActivatorUtilities.CreateInstance<SampleDataGenerator>(scope.ServiceProvider, billing).GenerateAsync(anchor, ct);
     }
