@@ -21,12 +21,18 @@ public static class SqliteSetup
         cmd.ExecuteNonQuery();
     }
 
-    /// <summary>Opens a raw connection for hot paths (ingest, billing aggregation).</summary>
+    /// <summary>
+    /// Opens a raw connection for hot paths (ingest, billing aggregation), with a 64 MiB page
+    /// cache instead of SQLite's 2 MiB: the event id index of a large readings table stays warm.
+    /// </summary>
     public static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken ct = default)
     {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(ct);
         ApplyPragmas(connection);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA cache_size = -65536";
+        await cmd.ExecuteNonQueryAsync(ct);
         return connection;
     }
 }
