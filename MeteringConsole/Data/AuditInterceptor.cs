@@ -118,7 +118,7 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
         Add(cmd, "$actor", actor.Label);
         Add(cmd, "$user", actor.UserId);
         Add(cmd, "$key", actor.ApiKeyId);
-        Add(cmd, "$at", now.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF"));
+        Add(cmd, "$at", SqlValues.Instant(now));
         Add(cmd, "$old", oldValues);
         Add(cmd, "$new", newValues);
         await cmd.ExecuteNonQueryAsync(ct);

@@ -5,6 +5,7 @@ using MeteringConsole.Features.Assets;
 using MeteringConsole.Features.Audit;
 using MeteringConsole.Features.Billing;
 using MeteringConsole.Features.Clients;
+using MeteringConsole.Features.Dashboard;
 using MeteringConsole.Features.Health;
 using MeteringConsole.Features.Projections;
 using MeteringConsole.Features.Suppressions;
@@ -27,7 +28,8 @@ public static class FeatureRegistration
             .AddSuppressions()
             .AddAudit()
             .AddUsage()
-            .AddBilling();
+            .AddBilling()
+            .AddDashboard();
 
     public static WebApplication MapFeatureEndpoints(this WebApplication app)
     {

@@ -102,7 +102,7 @@ public sealed class ApiKeyService
             await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString);
             await using var cmd = connection.CreateCommand();
             cmd.CommandText = "UPDATE api_keys SET last_used_at = $at WHERE id = $id";
-            cmd.Parameters.AddWithValue("$at", now.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF"));
+            cmd.Parameters.AddWithValue("$at", SqlValues.Instant(now));
             cmd.Parameters.AddWithValue("$id", key.Id);
             await cmd.ExecuteNonQueryAsync();
         }

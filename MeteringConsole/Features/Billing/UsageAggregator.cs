@@ -1,3 +1,4 @@
+using MeteringConsole.Data;
 using MeteringConsole.Common;
 using MeteringConsole.Domain;
 using Microsoft.Data.Sqlite;

@@ -87,7 +87,7 @@ public sealed class SuppressionService
         await _actor.RequireAsync(Permission.Ingest);
         if (hitsByRule.Count == 0) return;
         await using var db = await _dbs.CreateDbContextAsync();
-        var when = DateTime.SpecifyKind(at, DateTimeKind.Utc).ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF");
+        var when = SqlValues.Instant(DateTime.SpecifyKind(at, DateTimeKind.Utc));
         await using var transaction = await db.Database.BeginTransactionAsync();
         foreach (var (id, hits) in hitsByRule)
             await db.Database.ExecuteSqlInterpolatedAsync(

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeteringConsole.Common;
+using MeteringConsole.Data;
 using Microsoft.Data.Sqlite;
 
 namespace MeteringConsole.Features.Usage;
@@ -25,7 +26,7 @@ internal sealed class IngestWriter
         _tx = tx;
         _billing = billing;
         _actor = actor;
-        _nowText = DbText(now);
+        _nowText = SqlValues.Instant(now);
         _nowMs = new DateTimeOffset(now).ToUnixTimeMilliseconds();
     }
 
@@ -186,7 +187,4 @@ internal sealed class IngestWriter
         foreach (var p in parameters) cmd.Parameters.Add(new SqliteParameter(p, null));
         return cmd;
     }
-
-    /// <summary>DateTime as EF Core 6 writes it to SQLite, so EF reads what this writes.</summary>
-    internal static string DbText(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
 }

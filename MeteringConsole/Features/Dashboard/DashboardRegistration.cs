@@ -1,0 +1,6 @@
+namespace MeteringConsole.Features.Dashboard;
+
+public static class DashboardRegistration
+{
+    public static IServiceCollection AddDashboard(this IServiceCollection services) => services.AddScoped<DashboardService>();
+}

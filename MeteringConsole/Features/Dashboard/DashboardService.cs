@@ -1,0 +1,139 @@
+using MeteringConsole.Common;
+using MeteringConsole.Data;
+using Microsoft.Data.Sqlite;
+
+namespace MeteringConsole.Features.Dashboard;
+
+public sealed record PeriodRevenue(string Period, decimal Committed, decimal Overage, decimal Buffer, decimal Total, int Clients);
+
+public sealed record ClientShare(int ClientId, string Client, decimal Amount, decimal Share);
+
+public sealed record NewOverage(int ClientId, string Client, string Bucket, decimal PercentOfCommit);
+
+public sealed record StatusCount(string Status, int Clients);
+
+public sealed record SourceRevenue(string Source, decimal Amount);
+
+/// <summary>What the dashboard shows about money: billed history, the open period's projection, and who moved.</summary>
+public sealed record RevenueOverview(
+    IReadOnlyList<PeriodRevenue> History,
+    string? OpenPeriod,
+    decimal? ProjectedRevenue,
+    DateTime? ProjectedAt,
+    IReadOnlyList<ClientShare> TopClients,
+    IReadOnlyList<NewOverage> NewOverages,
+    IReadOnlyList<StatusCount> ClientStatus,
+    IReadOnlyList<SourceRevenue> BySource)
+{
+    public PeriodRevenue? LastPeriod => History.Count > 0 ? History[^1] : null;
+    public PeriodRevenue? PeriodBefore => History.Count > 1 ? History[^2] : null;
+
+    /// <summary>Month-over-month (period-over-period) change of billed revenue, in percent.</summary>
+    public decimal? RevenueChangePercent => LastPeriod is { } last && PeriodBefore is { Total: > 0 } before
+        ? Math.Round((last.Total - before.Total) / before.Total * 100, 1, MidpointRounding.AwayFromZero)
+        : null;
+
+    public decimal? AverageRevenuePerClient => LastPeriod is { Clients: > 0 } last
+        ? Math.Round(last.Total / last.Clients, 2, MidpointRounding.AwayFromZero)
+        : null;
+}
+
+/// <summary>
+/// The dashboard's revenue figures, read with a handful of aggregate queries over billing
+/// readings and projections (money columns are whole millionths, summed exactly in SQL).
+/// </summary>
+public sealed class DashboardService
+{
+    private const int HistoryPeriods = 12;
+
+    private readonly CurrentActor _actor;
+    private readonly DatabaseOptions _database;
+    private readonly BillingSettings _billing;
+
+    public DashboardService(CurrentActor actor, DatabaseOptions database, BillingSettings billing)
+    {
+        _actor = actor;
+        _database = database;
+        _billing = billing;
+    }
+
+    public async Task<RevenueOverview> RevenueAsync(CancellationToken ct = default)
+    {
+        await _actor.RequireAsync(Permission.Read);
+        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
+
+        var history = new List<(string StartUtc, PeriodRevenue Revenue)>();
+        await Read(connection, $"""
+            SELECT period_start, SUM(committed_cost), SUM(overage_cost), SUM(buffer_cost), SUM(final_cost), COUNT(DISTINCT client_id)
+            FROM billing_readings GROUP BY period_start ORDER BY period_start DESC LIMIT {HistoryPeriods}
+            """, r => history.Add((r.GetString(0), new PeriodRevenue(Name(r.GetString(0)), Money(r, 1), Money(r, 2), Money(r, 3), Money(r, 4), r.GetInt32(5)))), ct);
+        history.Reverse();
+        var lastStart = history.Count > 0 ? history[^1].StartUtc : null;
+
+        string? openStart = null;
+        decimal? projected = null;
+        DateTime? projectedAt = null;
+        await Read(connection, """
+            SELECT period_start, SUM(projected_cost), MAX(calculated_at) FROM projections
+            WHERE period_start = (SELECT MAX(period_start) FROM projections) GROUP BY period_start
+            """, r => (openStart, projected, projectedAt) = (r.GetString(0), Money(r, 1), DateTime.SpecifyKind(DateTime.Parse(r.GetString(2), System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc)), ct);
+
+        var top = new List<ClientShare>();
+        if (openStart is not null)
+            await Read(connection, """
+                SELECT p.client_id, c.name, SUM(p.projected_cost) FROM projections p JOIN clients c ON c.id = p.client_id
+                WHERE p.period_start = $open GROUP BY p.client_id, c.name ORDER BY 3 DESC LIMIT 8
+                """, r => top.Add(new ClientShare(r.GetInt32(0), r.GetString(1), Money(r, 2),
+                    projected is > 0 ? Math.Round(Money(r, 2) / projected.Value * 100, 1, MidpointRounding.AwayFromZero) : 0)), ct, ("$open", openStart));
+
+        // Buckets heading over commit now that were not over last period: renewal and upsell signals.
+        var newOverages = new List<NewOverage>();
+        if (openStart is not null)
+            await Read(connection, """
+                SELECT c.id, c.name, b.name, p.percent_of_commit FROM projections p
+                JOIN billing_buckets b ON b.id = p.bucket_id JOIN clients c ON c.id = p.client_id
+                WHERE p.period_start = $open AND p.percent_of_commit > $hundred
+                  AND NOT EXISTS (SELECT 1 FROM billing_readings r WHERE r.bucket_id = p.bucket_id AND r.period_start = $last AND r.overage_units > 0)
+                ORDER BY p.percent_of_commit DESC LIMIT 10
+                """, r => newOverages.Add(new NewOverage(r.GetInt32(0), r.GetString(1), r.GetString(2), Money(r, 3))), ct,
+                ("$open", openStart), ("$hundred", SqlValues.Micros(100)), ("$last", (object?)lastStart ?? DBNull.Value));
+
+        var status = new Dictionary<string, int>();
+        var bySource = new List<SourceRevenue>();
+        if (lastStart is not null)
+        {
+            await Read(connection, """
+                SELECT CASE WHEN over > 0 AND under = 0 THEN 'Over' WHEN under > 0 AND over = 0 THEN 'Under'
+                            WHEN over > 0 AND under > 0 THEN 'Mixed' ELSE 'At commit' END, COUNT(*)
+                FROM (SELECT client_id, SUM(total_usage > "commit") AS over, SUM(total_usage < "commit") AS under
+                      FROM billing_readings WHERE period_start = $last GROUP BY client_id)
+                GROUP BY 1
+                """, r => status[r.GetString(0)] = r.GetInt32(1), ct, ("$last", lastStart));
+            await Read(connection, """
+                SELECT s.name, SUM(r.final_cost) FROM billing_readings r
+                JOIN billing_buckets b ON b.id = r.bucket_id JOIN source_types s ON s.id = b.source_type_id
+                WHERE r.period_start = $last GROUP BY s.name ORDER BY 2 DESC
+                """, r => bySource.Add(new SourceRevenue(r.GetString(0), Money(r, 1))), ct, ("$last", lastStart));
+        }
+
+        var statuses = new[] { "Over", "Under", "Mixed", "At commit" }.Where(status.ContainsKey).Select(s => new StatusCount(s, status[s])).ToList();
+        return new RevenueOverview(history.Select(h => h.Revenue).ToList(), openStart is null ? null : Name(openStart), projected, projectedAt,
+            top, newOverages, statuses, bySource);
+    }
+
+    /// <summary>A period's name: its start date in the billing time zone.</summary>
+    private string Name(string startUtc)
+        => BillingSettings.ToDate(_billing.DayOf(DateTime.SpecifyKind(DateTime.Parse(startUtc, System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc)))
+            .ToString("yyyy-MM-dd");
+
+    private static decimal Money(SqliteDataReader r, int column) => r.IsDBNull(column) ? 0 : SqlValues.FromMicros(r.GetInt64(column));
+
+    private static async Task Read(SqliteConnection connection, string sql, Action<SqliteDataReader> row, CancellationToken ct, params (string Name, object Value)[] parameters)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) row(r);
+    }
+}
