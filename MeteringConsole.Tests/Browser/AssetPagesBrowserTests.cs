@@ -50,4 +50,29 @@ public sealed class AssetPagesBrowserTests
         await page.ClickAsync($"button[aria-label='Restore {externalId}']");
         await Assertions.Expect(page.Locator(".rz-notification")).ToContainTextAsync("Restored");
     }
+
+    [Fact]
+    public async Task AnUnboundAssetIsBoundToOneOfItsClientsBuckets()
+    {
+        var page = await _browser.SignInAsync(BrowserFixture.OperatorEmail);
+        await BrowserFixture.GotoAsync(page, "/assets?view=unbound");
+        var row = page.Locator(".rz-data-grid tbody tr:has(button[aria-label^='Bind '])").First;
+        await row.WaitForAsync();
+        var externalId = (await row.Locator(".mc-external-id").InnerTextAsync()).Trim();
+
+        await row.Locator("button[aria-label^='Bind ']").ClickAsync();
+        var dialog = page.Locator(".rz-dialog");
+        await Assertions.Expect(dialog).ToContainTextAsync("buckets");
+        if (await dialog.Locator("button:has-text('Bind')").IsDisabledAsync())
+        {
+            await dialog.Locator(".rz-dropdown").ClickAsync();
+            await page.Locator(".rz-dropdown-panel .rz-dropdown-item >> visible=true").First.ClickAsync();
+        }
+        await Assertions.Expect(dialog.Locator("button:has-text('Bind')")).ToBeEnabledAsync();
+        await BrowserFixture.ScreenshotAsync(page, "assets-bind-dialog");
+        await dialog.Locator("button:has-text('Bind')").ClickAsync();
+
+        await Assertions.Expect(page.Locator(".rz-notification")).ToContainTextAsync("Bound to");
+        await Assertions.Expect(page.Locator($".mc-external-id:text-is('{externalId}')")).ToHaveCountAsync(0);
+    }
 }

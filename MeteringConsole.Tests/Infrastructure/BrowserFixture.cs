@@ -70,7 +70,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static Task WaitReadyAsync(IPage page) => page.WaitForSelectorAsync("[data-mc-ready=true]");
 
     public static async Task ScreenshotAsync(IPage page, string name)
-        => await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepoPaths.Screenshots, name + ".png"), FullPage = true });
+        => await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(RepoPaths.Screenshots, name + ".png"),
+            FullPage = true,
+            // Finishes fade-ins (dialogs, notifications) so the picture shows the settled page.
+            Animations = ScreenshotAnimations.Disabled,
+        });
 
     public async Task DisposeAsync()
     {

@@ -107,6 +107,22 @@ public sealed class BucketService
         return await GetAsync(id);
     }
 
+    /// <summary>
+    /// Binds more of the client's assets to a bucket (the Assets page's Bind action), under the
+    /// same rules as editing the bucket's asset list. (Not "BindAsync": minimal APIs would take a
+    /// service with that method for a custom parameter binder.)
+    /// </summary>
+    public async Task<BucketRow> BindAssetsAsync(int bucketId, IReadOnlyCollection<int> assetIds)
+    {
+        var bucket = await GetAsync(bucketId);
+        await using var db = await _dbs.CreateDbContextAsync();
+        var externalIds = await db.Assets.AsNoTracking().Where(a => assetIds.Contains(a.Id)).Select(a => a.ExternalId).ToListAsync();
+        if (externalIds.Count != assetIds.Distinct().Count()) throw new NotFoundException("Asset", string.Join(", ", assetIds));
+        var input = new BucketInput(bucket.ClientId, bucket.Name, bucket.SourceType, bucket.UnitType, bucket.Aggregation.ToString(), bucket.Commit,
+            bucket.BaseRate, bucket.OverageRate, bucket.Reviewed, bucket.Enabled, bucket.AssetIds.Union(externalIds).ToList());
+        return await UpdateAsync(bucketId, input);
+    }
+
     /// <summary>Deletes a bucket that was never billed (its bindings go with it); a billed one answers 409.</summary>
     public async Task DeleteAsync(int id)
     {
