@@ -112,6 +112,22 @@ public sealed class IngestServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EveryEventOfASuppressedAssetIsDroppedEvenWhenLaterEventsCarryNoName()
+    {
+        await using (var db = _app.Db())
+        {
+            db.IngestSuppressions.Add(new IngestSuppression { Pattern = "scratch-*", Type = SuppressionType.Glob, Reason = "scratch", CreatedAt = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        }
+        // The rule matches the name on the asset's first event only; the asset is dropped as a whole.
+        var result = await Ingest().IngestAsync(new[] { Event("n1", "vm-77", name: "scratch-box"), Event("n2", "vm-77"), Event("n3", "vm-78") });
+        Assert.Equal(new IngestResult(1, 0, 2), result);
+        await using var check = _app.Db();
+        Assert.Equal(2, (await check.IngestSuppressions.SingleAsync()).HitCount);
+        Assert.Equal(new[] { "vm-78" }, await check.Assets.Select(a => a.ExternalId).ToListAsync());
+    }
+
+    [Fact]
     public async Task DisregardedAssetsKeepReceivingReadings()
     {
         await Ingest().IngestAsync(new[] { Event("e1") });

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeteringConsole.Common;
+using MeteringConsole.Features.Suppressions;
 
 namespace MeteringConsole.Features.Usage;
 
@@ -11,20 +12,24 @@ namespace MeteringConsole.Features.Usage;
 internal sealed class AssetResolver
 {
     private readonly IngestWriter _writer;
-    private readonly ReferenceData _reference;
+    private readonly SuppressionMatcher _suppressions;
     private readonly Actor _actor;
 
-    public AssetResolver(IngestWriter writer, ReferenceData reference, Actor actor)
+    public AssetResolver(IngestWriter writer, SuppressionMatcher suppressions, Actor actor)
     {
         _writer = writer;
-        _reference = reference;
+        _suppressions = suppressions;
         _actor = actor;
     }
 
     private sealed record Existing(int Id, int? ClientId);
 
-    /// <summary>The asset id of each event, in order; null where a suppression rule drops the event.</summary>
-    public async Task<int?[]> ResolveAsync(List<(int SourceTypeId, UsageEvent Event)> events, CancellationToken ct)
+    /// <summary>
+    /// Per event, in order: its asset id, or the id of the suppression rule that drops it. The
+    /// rule is decided once per asset (by its first event), so every event of that asset in the
+    /// batch is dropped and counted against the same rule.
+    /// </summary>
+    public async Task<(int? AssetId, int? SuppressedBy)[]> ResolveAsync(List<(int SourceTypeId, UsageEvent Event)> events, CancellationToken ct)
     {
         // Suppression is decided per asset by its first event, as is the client a new asset gets.
         var first = new Dictionary<(int, string), UsageEvent>();
@@ -36,15 +41,16 @@ internal sealed class AssetResolver
             var (name, description) = latest.GetValueOrDefault(key);
             latest[key] = (e.AssetName ?? name, e.AssetDescription ?? description);
         }
-        var suppressed = first.Where(kv => _reference.Suppressions.MatchingRuleId(kv.Key.Item2, kv.Value.AssetName) is not null)
-            .Select(kv => kv.Key).ToHashSet();
+        var suppressed = new Dictionary<(int, string), int>();
+        foreach (var (key, e) in first)
+            if (_suppressions.MatchingRuleId(key.Item2, e.AssetName) is int rule) suppressed[key] = rule;
 
-        var existing = await LookupAsync(first.Keys.Where(k => !suppressed.Contains(k)).ToList(), ct);
+        var existing = await LookupAsync(first.Keys.Where(k => !suppressed.ContainsKey(k)).ToList(), ct);
         var ids = new Dictionary<(int, string), int>();
         var touched = new List<int>();
         foreach (var (key, e) in first)
         {
-            if (suppressed.Contains(key)) continue;
+            if (suppressed.ContainsKey(key)) continue;
             var wantedClient = e.ClientId ?? _actor.ClientScope;
             var (name, description) = latest[key];
             if (!existing.TryGetValue(key, out var asset))
@@ -60,7 +66,9 @@ internal sealed class AssetResolver
             else touched.Add(asset.Id);
         }
         await TouchAsync(touched, ct);
-        return events.Select(x => ids.TryGetValue((x.SourceTypeId, x.Event.AssetId), out var id) ? id : (int?)null).ToArray();
+        return events.Select(x => (x.SourceTypeId, x.Event.AssetId) is var key && ids.TryGetValue(key, out var id)
+            ? ((int?)id, (int?)null)
+            : (null, suppressed[key])).ToArray();
     }
 
     private async Task<Dictionary<(int, string), Existing>> LookupAsync(List<(int SourceTypeId, string ExternalId)> keys, CancellationToken ct)

@@ -39,18 +39,18 @@ internal sealed class IngestWriter
     public async Task<IngestResult> WriteAsync(List<(UsageEvent Event, int UnitTypeId)> events, ReferenceData reference, CancellationToken ct)
     {
         var sourceTypes = await SourceTypesAsync(events.Select(e => e.Event.Source).Distinct(), ct);
-        var resolver = new AssetResolver(this, reference, _actor);
-        var assetIds = await resolver.ResolveAsync(events.Select(e => (sourceTypes[e.Event.Source], e.Event)).ToList(), ct);
+        var resolver = new AssetResolver(this, reference.Suppressions, _actor);
+        var resolved = await resolver.ResolveAsync(events.Select(e => (sourceTypes[e.Event.Source], e.Event)).ToList(), ct);
 
         var suppressionHits = new Dictionary<int, int>();
         var toStore = new List<(UsageEvent Event, int UnitTypeId, int AssetId)>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
             var (e, unitTypeId) = events[i];
-            if (assetIds[i] is int assetId) toStore.Add((e, unitTypeId, assetId));
+            if (resolved[i] is { AssetId: int assetId }) toStore.Add((e, unitTypeId, assetId));
             else
             {
-                var rule = reference.Suppressions.MatchingRuleId(e.AssetId, e.AssetName)!.Value;
+                var rule = resolved[i].SuppressedBy!.Value;
                 suppressionHits[rule] = suppressionHits.GetValueOrDefault(rule) + 1;
             }
         }
