@@ -7,7 +7,7 @@ namespace MeteringConsole.Features.Usage;
 /// <summary>
 /// Finds or creates the asset of every event in a batch: one lookup query per source type,
 /// inserts for assets seen for the first time, one bulk "last seen" update, and individual
-/// updates only where a name, description or client changes. Suppressed events resolve to null.
+/// updates only where a name, description or client changes. Suppressed assets are never looked up or created.
 /// </summary>
 internal sealed class AssetResolver
 {
