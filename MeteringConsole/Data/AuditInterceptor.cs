@@ -106,30 +106,9 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
                 break;
         }
 
-        await using var cmd = connection.CreateCommand();
-        cmd.Transaction = transaction;
-        cmd.CommandText = """
-            INSERT INTO audit_entries (action, "table", record_id, actor, user_id, api_key_id, created_at, old_values, new_values)
-            VALUES ($action, $table, $record, $actor, $user, $key, $at, $old, $new)
-            """;
-        Add(cmd, "$action", action);
-        Add(cmd, "$table", entry.Metadata.GetTableName() ?? entry.Metadata.ClrType.Name);
-        Add(cmd, "$record", string.Join(",", entry.Metadata.FindPrimaryKey()!.Properties.Select(p => entry.Property(p.Name).CurrentValue)));
-        Add(cmd, "$actor", actor.Label);
-        Add(cmd, "$user", actor.UserId);
-        Add(cmd, "$key", actor.ApiKeyId);
-        Add(cmd, "$at", SqlValues.Instant(now));
-        Add(cmd, "$old", oldValues);
-        Add(cmd, "$new", newValues);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    private static void Add(DbCommand cmd, string name, object? value)
-    {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value ?? DBNull.Value;
-        cmd.Parameters.Add(p);
+        await AuditRows.InsertAsync(connection, transaction, action, entry.Metadata.GetTableName() ?? entry.Metadata.ClrType.Name,
+            string.Join(",", entry.Metadata.FindPrimaryKey()!.Properties.Select(p => entry.Property(p.Name).CurrentValue)),
+            actor, now, oldValues, newValues, ct);
     }
 
     private static Dictionary<string, object?> Values(EntityEntry entry, bool original)

@@ -17,6 +17,7 @@ internal sealed class IngestWriter
     private readonly SqliteTransaction _tx;
     private readonly BillingSettings _billing;
     private readonly Actor _actor;
+    private readonly DateTime _now;
     private readonly string _nowText;
     private readonly long _nowMs;
 
@@ -26,6 +27,7 @@ internal sealed class IngestWriter
         _tx = tx;
         _billing = billing;
         _actor = actor;
+        _now = now;
         _nowText = SqlValues.Instant(now);
         _nowMs = new DateTimeOffset(now).ToUnixTimeMilliseconds();
     }
@@ -158,24 +160,10 @@ internal sealed class IngestWriter
     }
 
     /// <summary>Assets and source types that ingest creates or assigns are audited like any other change.</summary>
-    internal async Task AuditAsync(string action, string table, int id, Dictionary<string, object?>? oldValues,
+    internal Task AuditAsync(string action, string table, int id, Dictionary<string, object?>? oldValues,
         Dictionary<string, object?>? newValues, CancellationToken ct)
-    {
-        await using var cmd = Command("""
-            INSERT INTO audit_entries (action, "table", record_id, actor, user_id, api_key_id, created_at, old_values, new_values)
-            VALUES ($action, $table, $record, $actor, $user, $key, $at, $old, $new)
-            """, "$action", "$table", "$record", "$actor", "$user", "$key", "$at", "$old", "$new");
-        cmd.Parameters["$action"].Value = action;
-        cmd.Parameters["$table"].Value = table;
-        cmd.Parameters["$record"].Value = id.ToString();
-        cmd.Parameters["$actor"].Value = _actor.Label;
-        cmd.Parameters["$user"].Value = (object?)_actor.UserId ?? DBNull.Value;
-        cmd.Parameters["$key"].Value = (object?)_actor.ApiKeyId ?? DBNull.Value;
-        cmd.Parameters["$at"].Value = _nowText;
-        cmd.Parameters["$old"].Value = oldValues is null ? DBNull.Value : JsonSerializer.Serialize(oldValues);
-        cmd.Parameters["$new"].Value = newValues is null ? DBNull.Value : JsonSerializer.Serialize(newValues);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+        => AuditRows.InsertAsync(_connection, _tx, action, table, id.ToString(), _actor, _now,
+            oldValues is null ? null : JsonSerializer.Serialize(oldValues), newValues is null ? null : JsonSerializer.Serialize(newValues), ct);
 
     internal string NowText => _nowText;
 

@@ -1,0 +1,40 @@
+using System.Data.Common;
+using MeteringConsole.Common;
+
+namespace MeteringConsole.Data;
+
+/// <summary>
+/// Writes one audit entry on a given connection and transaction: the one INSERT that both the
+/// EF interceptor and hand-written SQL paths (ingest creating assets) use, so entries look alike.
+/// </summary>
+public static class AuditRows
+{
+    public static async Task InsertAsync(DbConnection connection, DbTransaction? transaction, string action, string table, string recordId,
+        Actor actor, DateTime at, string? oldValues, string? newValues, CancellationToken ct)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
+        cmd.CommandText = """
+            INSERT INTO audit_entries (action, "table", record_id, actor, user_id, api_key_id, created_at, old_values, new_values)
+            VALUES ($action, $table, $record, $actor, $user, $key, $at, $old, $new)
+            """;
+        Add(cmd, "$action", action);
+        Add(cmd, "$table", table);
+        Add(cmd, "$record", recordId);
+        Add(cmd, "$actor", actor.Label);
+        Add(cmd, "$user", actor.UserId);
+        Add(cmd, "$key", actor.ApiKeyId);
+        Add(cmd, "$at", SqlValues.Instant(at));
+        Add(cmd, "$old", oldValues);
+        Add(cmd, "$new", newValues);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static void Add(DbCommand cmd, string name, object? value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value ?? DBNull.Value;
+        cmd.Parameters.Add(p);
+    }
+}
