@@ -12,7 +12,8 @@ public sealed record ProjectionRow(long Id, int ClientId, string ClientName, int
     string PeriodStart, decimal Commit, decimal CurrentUsage, decimal ProjectedUsage, decimal ProjectedCost, decimal? PercentOfCommit,
     DateTime CalculatedAt);
 
-public sealed record ProjectionFilter(int? ClientId = null, string? Search = null, bool OverCommitOnly = false);
+public sealed record ProjectionFilter(int? ClientId = null, string? Search = null, bool OverCommitOnly = false,
+    IReadOnlyCollection<int>? BucketIds = null);
 
 /// <summary>Projections of the open period: the hourly job's results, on-demand runs, and the per-client view.</summary>
 public sealed class ProjectionService
@@ -117,6 +118,7 @@ public sealed class ProjectionService
         if (actor.ClientScope is int scope) query = query.Where(p => p.ClientId == scope);
         if (filter.ClientId is int clientId) query = query.Where(p => p.ClientId == clientId);
         if (filter.OverCommitOnly) query = query.Where(p => p.ProjectedUsage > p.Bucket!.Commit);
+        if (filter.BucketIds is { } bucketIds) query = query.Where(p => bucketIds.Contains(p.BucketId));
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
             var like = PagingExtensions.ContainsPattern(filter.Search);
