@@ -10,7 +10,12 @@ namespace MeteringConsole.Features.Projections;
 /// <summary>A stored projection as the API and the Projections page show it.</summary>
 public sealed record ProjectionRow(long Id, int ClientId, string ClientName, int BucketId, string BucketName, string UnitType,
     string PeriodStart, decimal Commit, decimal CurrentUsage, decimal ProjectedUsage, decimal ProjectedCost, decimal? PercentOfCommit,
-    DateTime CalculatedAt);
+    DateTime CalculatedAt)
+{
+    /// <summary>Heading over commit by the period's end.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HeadingOver => ProjectedUsage > Commit;
+}
 
 public sealed record ProjectionFilter(int? ClientId = null, string? Search = null, bool OverCommitOnly = false,
     IReadOnlyCollection<int>? BucketIds = null);
