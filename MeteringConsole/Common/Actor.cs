@@ -40,8 +40,6 @@ public sealed record Actor(ActorKind Kind, string Name, string Role, string? Use
         _ => "anonymous",
     };
 
-    public bool IsAdmin => Kind != ActorKind.Anonymous && Role == Roles.Admin;
-
     public bool Can(Permission permission) => Kind switch
     {
         ActorKind.System => true,

@@ -10,6 +10,9 @@ public sealed record ClientRow(int Id, string Name, bool Enabled, DateTime Creat
 
 public sealed record ClientInput(string Name, bool Enabled, IReadOnlyList<string>? AlertEmails);
 
+/// <summary>A client as pickers list it (a record, so dropdowns can bind Id and Name).</summary>
+public sealed record ClientName(int Id, string Name);
+
 public sealed record ClientFilter(string? Search = null, bool? Enabled = null);
 
 /// <summary>The client registry: listing, creating, editing and deleting clients.</summary>
@@ -44,14 +47,13 @@ public sealed class ClientService
     }
 
     /// <summary>Id and name of every client, for pickers.</summary>
-    public async Task<IReadOnlyList<(int Id, string Name)>> NamesAsync()
+    public async Task<IReadOnlyList<ClientName>> NamesAsync()
     {
         var actor = await _actor.RequireAsync(Permission.Read);
         await using var db = await _dbs.CreateDbContextAsync();
         var query = db.Clients.AsNoTracking();
         if (actor.ClientScope is int scope) query = query.Where(c => c.Id == scope);
-        var rows = await query.OrderBy(c => c.Name).Select(c => new { c.Id, c.Name }).ToListAsync();
-        return rows.Select(r => (r.Id, r.Name)).ToList();
+        return await query.OrderBy(c => c.Name).Select(c => new ClientName(c.Id, c.Name)).ToListAsync();
     }
 
     public async Task<ClientRow> GetAsync(int id)
