@@ -18,8 +18,8 @@ public sealed class UsageApiTests : IAsyncLifetime
     {
         await using var scope = _factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MeteringConsole.Data.AppDbContext>();
-        db.UnitTypes.Add(new UnitType { Name = "vcpu-hours", Aggregation = Aggregation.Sum, CreatedAt = DateTime.UtcNow });
-        var acme = new Client { Name = "Acme", CreatedAt = DateTime.UtcNow };
+        db.UnitTypes.Add(new UnitType { Name = "vcpu-hours", Aggregation = Aggregation.Sum, CreatedAt = TestClock.Now.UtcDateTime });
+        var acme = new Client { Name = "Acme", CreatedAt = TestClock.Now.UtcDateTime };
         db.Clients.Add(acme);
         await db.SaveChangesAsync();
         _acme = acme.Id;
@@ -29,7 +29,7 @@ public sealed class UsageApiTests : IAsyncLifetime
 
     private static object Event(string id, string asset = "vm-1", double value = 1, int? client = null) => new
     {
-        event_id = id, timestamp = DateTimeOffset.UtcNow.AddMinutes(-10).ToString("O"), source = "vmware", asset_id = asset,
+        event_id = id, timestamp = TestClock.Now.AddMinutes(-10).ToString("O"), source = "vmware", asset_id = asset,
         unit_type = "vcpu-hours", value, client_id = client,
     };
 
@@ -62,7 +62,7 @@ public sealed class UsageApiTests : IAsyncLifetime
     {
         var http = await _factory.ClientWithKeyAsync(ApiKeyRole.Ingest);
         var badShape = new { event_id = "x", timestamp = "2026-11-20 10:00", source = "vmware", asset_id = "vm-2", unit_type = "vcpu-hours", value = -3 };
-        var unknownUnit = new { event_id = "y", timestamp = DateTimeOffset.UtcNow.ToString("O"), source = "vmware", asset_id = "vm-2", unit_type = "nope", value = 1 };
+        var unknownUnit = new { event_id = "y", timestamp = TestClock.Now.ToString("O"), source = "vmware", asset_id = "vm-2", unit_type = "nope", value = 1 };
         var response = await http.PostAsJsonAsync("/api/v1/usage", new object[] { Event("ok"), badShape, unknownUnit });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -99,7 +99,7 @@ public sealed class UsageApiTests : IAsyncLifetime
     public async Task BodyOverFiveMegabytesIs413()
     {
         var http = await _factory.ClientWithKeyAsync(ApiKeyRole.Ingest);
-        var padded = new { event_id = "big", timestamp = DateTimeOffset.UtcNow.ToString("O"), source = "vmware", asset_id = "vm", unit_type = "vcpu-hours", value = 1, asset_description = new string('x', 6 * 1024 * 1024) };
+        var padded = new { event_id = "big", timestamp = TestClock.Now.ToString("O"), source = "vmware", asset_id = "vm", unit_type = "vcpu-hours", value = 1, asset_description = new string('x', 6 * 1024 * 1024) };
         var response = await http.PostAsJsonAsync("/api/v1/usage", padded);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
@@ -133,7 +133,7 @@ public sealed class UsageApiTests : IAsyncLifetime
     public async Task ClientUsageIsADailySeriesPerUnitType()
     {
         var admin = await _factory.ClientWithKeyAsync(ApiKeyRole.Admin);
-        var today = DateTime.UtcNow.Date;
+        var today = TestClock.Now.UtcDateTime.Date;
         object At(string id, DateTime t, double v) => new
         {
             event_id = id, timestamp = new DateTimeOffset(t, TimeSpan.Zero).ToString("O"), source = "vmware", asset_id = "vm-9",

@@ -5,6 +5,8 @@ using MeteringConsole.Features.ApiKeys;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MeteringConsole.Tests.Infrastructure;
 
@@ -13,11 +15,15 @@ public sealed class ApiFactory : WebApplicationFactory<MeteringConsole.Program>
 {
     public TempDatabase Database { get; } = new();
 
+    /// <summary>The app's clock, pinned to <see cref="TestClock.Now"/>; a test may move it.</summary>
+    public FakeTimeProvider Clock { get; } = new(TestClock.Now);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Default", Database.ConnectionString);
         builder.UseSetting("Database:SeedFromSample", "false");
+        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
 
     /// <summary>Creates a key through the real service and returns a client that sends it.</summary>

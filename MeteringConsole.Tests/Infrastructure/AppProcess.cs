@@ -74,6 +74,8 @@ public sealed class AppProcess : IAsyncDisposable
         psi.Environment["Database__SeedFromSample"] = "false";
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The app's clock is pinned: pages show the sample as on the day after its last readings.
+        psi.Environment["Clock__Now"] = TestClock.Setting;
         return psi;
     }
 

@@ -4,6 +4,7 @@ using MeteringConsole.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MeteringConsole.Tests.Infrastructure;
 
@@ -21,9 +22,13 @@ public sealed class TestApp : IAsyncDisposable
     public TempDatabase Database { get; }
     public IServiceProvider Services => _host.Services;
 
-    private TestApp(IHost host, TempDatabase database)
+    /// <summary>The app's clock, pinned to <see cref="TestClock.Now"/>; a test may move it.</summary>
+    public FakeTimeProvider Clock { get; }
+
+    private TestApp(TempDatabase database, FakeTimeProvider clock, Func<FakeTimeProvider, IHost> host)
     {
-        _host = host;
+        Clock = clock;
+        _host = host(clock);
         Database = database;
     }
 
@@ -32,7 +37,8 @@ public sealed class TestApp : IAsyncDisposable
         var database = new TempDatabase();
         var settings = new Dictionary<string, string?>();
         configure?.Invoke(settings);
-        var app = new TestApp(OfflineHost.Build(database.FilePath, settings, environment: "Testing"), database);
+        var app = new TestApp(database, new FakeTimeProvider(TestClock.Now),
+            clock => OfflineHost.Build(database.FilePath, settings, environment: "Testing", clock));
         await using (await app._host.MigratedScopeAsync(Actor.System("test"))) { }
         return app;
     }

@@ -17,8 +17,13 @@ namespace MeteringConsole.Data;
 public sealed class AuditInterceptor : SaveChangesInterceptor
 {
     private readonly CurrentActor _actor;
+    private readonly TimeProvider _clock;
 
-    public AuditInterceptor(CurrentActor actor) => _actor = actor;
+    public AuditInterceptor(CurrentActor actor, TimeProvider clock)
+    {
+        _actor = actor;
+        _clock = clock;
+    }
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
         => throw new InvalidOperationException("Use SaveChangesAsync: auditing resolves the actor asynchronously.");
@@ -55,7 +60,7 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
         db.PendingAudit = null;
         try
         {
-            var now = DateTime.UtcNow;
+            var now = _clock.GetUtcNow().UtcDateTime;
             var connection = db.Database.GetDbConnection();
             var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
             foreach (var change in pending.Changes)

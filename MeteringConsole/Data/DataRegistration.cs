@@ -17,13 +17,14 @@ public static class DataRegistration
         var options = Resolve(builder.Configuration.GetConnectionString("Default"), builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(BillingSettings.From(builder.Configuration));
+        builder.Services.AddClock(builder.Configuration);
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<CurrentActor>();
         // Scoped factory: Blazor circuits live long, so services create a short-lived context per
         // operation, and each context's audit interceptor sees the scope's actor.
         builder.Services.AddDbContextFactory<AppDbContext>((sp, o) => o
             .UseSqlite(options.ConnectionString)
-            .AddInterceptors(SqlitePragmaInterceptor.Instance, new AuditInterceptor(sp.GetRequiredService<CurrentActor>())),
+            .AddInterceptors(SqlitePragmaInterceptor.Instance, new AuditInterceptor(sp.GetRequiredService<CurrentActor>(), sp.GetRequiredService<TimeProvider>())),
             ServiceLifetime.Scoped);
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
         builder.Services.AddScoped<DatabaseInitializer>();

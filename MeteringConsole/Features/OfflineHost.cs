@@ -10,7 +10,9 @@ namespace MeteringConsole.Features;
 /// </summary>
 public static class OfflineHost
 {
-    public static IHost Build(string databaseFile, IDictionary<string, string?>? settings = null, string environment = "Production")
+    /// <param name="clock">The clock every service reads (tests pin it); the configured one when null.</param>
+    public static IHost Build(string databaseFile, IDictionary<string, string?>? settings = null, string environment = "Production",
+        TimeProvider? clock = null)
     {
         // No defaults: the machine's configuration, user secrets and log providers stay out of it.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -26,6 +28,7 @@ public static class OfflineHost
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
         builder.Configuration.AddInMemoryCollection(configuration);
+        if (clock is not null) builder.Services.AddSingleton(clock);
         builder.AddData();
         builder.Services.AddFeatures();
         return builder.Build();

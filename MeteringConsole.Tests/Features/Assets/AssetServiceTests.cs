@@ -15,9 +15,9 @@ public sealed class AssetServiceTests : IAsyncLifetime
     {
         _app = await TestApp.CreateAsync();
         await using var db = _app.Db();
-        var acme = new Client { Name = "Acme", CreatedAt = DateTime.UtcNow };
-        var globex = new Client { Name = "Globex", CreatedAt = DateTime.UtcNow };
-        var vmware = new SourceType { Name = "vmware", CreatedAt = DateTime.UtcNow };
+        var acme = new Client { Name = "Acme", CreatedAt = TestClock.Now.UtcDateTime };
+        var globex = new Client { Name = "Globex", CreatedAt = TestClock.Now.UtcDateTime };
+        var vmware = new SourceType { Name = "vmware", CreatedAt = TestClock.Now.UtcDateTime };
         db.AddRange(acme, globex, vmware);
         await db.SaveChangesAsync();
         (_acme, _globex, _vmware) = (acme.Id, globex.Id, vmware.Id);
@@ -31,7 +31,7 @@ public sealed class AssetServiceTests : IAsyncLifetime
         var asset = new Asset
         {
             SourceTypeId = _vmware, ExternalId = externalId, Name = externalId, ClientId = clientId,
-            Acknowledged = acknowledged, Disregarded = disregarded, CreatedAt = DateTime.UtcNow,
+            Acknowledged = acknowledged, Disregarded = disregarded, CreatedAt = TestClock.Now.UtcDateTime,
         };
         db.Assets.Add(asset);
         await db.SaveChangesAsync();
@@ -41,9 +41,9 @@ public sealed class AssetServiceTests : IAsyncLifetime
     private async Task<int> AddBucketAsync(int clientId, params int[] assetIds)
     {
         await using var db = _app.Db();
-        var unit = await db.UnitTypes.FirstOrDefaultAsync() ?? db.UnitTypes.Add(new UnitType { Name = "vcpu-hours", CreatedAt = DateTime.UtcNow }).Entity;
-        var bucket = new BillingBucket { ClientId = clientId, Name = "Compute", SourceTypeId = _vmware, UnitType = unit, CreatedAt = DateTime.UtcNow };
-        bucket.Assets.AddRange(assetIds.Select(a => new BucketAsset { AssetId = a, BoundAt = DateTime.UtcNow }));
+        var unit = await db.UnitTypes.FirstOrDefaultAsync() ?? db.UnitTypes.Add(new UnitType { Name = "vcpu-hours", CreatedAt = TestClock.Now.UtcDateTime }).Entity;
+        var bucket = new BillingBucket { ClientId = clientId, Name = "Compute", SourceTypeId = _vmware, UnitType = unit, CreatedAt = TestClock.Now.UtcDateTime };
+        bucket.Assets.AddRange(assetIds.Select(a => new BucketAsset { AssetId = a, BoundAt = TestClock.Now.UtcDateTime }));
         db.BillingBuckets.Add(bucket);
         await db.SaveChangesAsync();
         return bucket.Id;

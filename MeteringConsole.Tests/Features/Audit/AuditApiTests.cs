@@ -35,7 +35,7 @@ public sealed class AuditApiTests : IClassFixture<ApiFactory>
         var created = JsonDocument.Parse(await (await admin.PostAsJsonAsync("/api/v1/unit-types", new { name, base_rate = 1 })).Content.ReadAsStringAsync()).RootElement;
         var id = created.GetProperty("id").GetInt32();
         await admin.PutAsJsonAsync($"/api/v1/unit-types/{id}", new { base_rate = 2 });
-        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        var today = TestClock.Now.UtcDateTime.ToString("yyyy-MM-dd");
 
         var response = await admin.GetAsync($"/api/v1/audit?table=unit_types&action=Update&from={today}&to={today}&actor=apikey");
 
@@ -49,7 +49,7 @@ public sealed class AuditApiTests : IClassFixture<ApiFactory>
         Assert.Equal(1m, entry.GetProperty("old_values").GetProperty("base_rate").GetDecimal());
         Assert.Equal(2m, entry.GetProperty("new_values").GetProperty("base_rate").GetDecimal());
 
-        var yesterday = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
+        var yesterday = TestClock.Now.UtcDateTime.AddDays(-1).ToString("yyyy-MM-dd");
         var none = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/audit?table=unit_types&to={yesterday}")).RootElement;
         Assert.Equal(0, none.GetProperty("total").GetInt32());
     }

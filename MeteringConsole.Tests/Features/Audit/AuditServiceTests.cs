@@ -18,12 +18,16 @@ public sealed class AuditServiceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = await TestApp.CreateAsync();
-        _before = DateTime.UtcNow;
+        _before = TestClock.Now.UtcDateTime;
         var clients = _app.Service<ClientService>(TestApp.Admin);
         var client = await clients.CreateAsync(new ClientInput("Acme", true, null));
+        _app.Clock.Advance(TimeSpan.FromSeconds(1));
         await clients.UpdateAsync(client.Id, new ClientInput("Acme Ltd", true, null));
+        _app.Clock.Advance(TimeSpan.FromSeconds(1));
         await clients.DeleteAsync(client.Id);
+        _app.Clock.Advance(TimeSpan.FromSeconds(1));
         await _app.Service<UnitTypeService>(TestApp.Operator).CreateAsync(new UnitTypeInput("seats", null, "max", false, 1, 2, null));
+        _app.Clock.Advance(TimeSpan.FromSeconds(1));
         await _app.Service<SuppressionService>(AdminKey).CreateAsync(new SuppressionInput("vm-1", "exact", null));
     }
 
@@ -81,7 +85,7 @@ public sealed class AuditServiceTests : IAsyncLifetime
     [Fact]
     public async Task FiltersByDateRangeInclusive()
     {
-        var after = DateTime.UtcNow;
+        var after = _app.Clock.GetUtcNow().UtcDateTime;
         Assert.Equal(5, (await ListAsync(new AuditFilter(From: _before, To: after))).Total);
         Assert.Equal(0, (await ListAsync(new AuditFilter(From: after.AddSeconds(1)))).Total);
         Assert.Equal(0, (await ListAsync(new AuditFilter(To: _before.AddSeconds(-1)))).Total);

@@ -210,7 +210,7 @@ public sealed class BillingApiTests : IClassFixture<ApiFactory>
         var source = await _data.SourceAsync("aws");
         var unit = await _data.UnitTypeAsync("proj-hours-" + client);
         var asset = await _data.AssetAsync(source, "i-proj-" + client, client);
-        await _data.ReadingsAsync(asset, unit, (DateTime.UtcNow.AddMinutes(-5), 10));
+        await _data.ReadingsAsync(asset, unit, (TestClock.Now.UtcDateTime.AddMinutes(-5), 10));
         var bucket = await _data.BucketAsync(client, source, unit, Aggregation.Sum, 0, 1, 1, new[] { asset });
 
         var accepted = await admin.PostAsync("/api/v1/projections/runs", null);

@@ -31,7 +31,7 @@ internal sealed class BillingFixture
     public async Task<int> ClientAsync(string name, bool enabled = true)
     {
         await using var db = _db();
-        var client = new Client { Name = name, Enabled = enabled, CreatedAt = DateTime.UtcNow };
+        var client = new Client { Name = name, Enabled = enabled, CreatedAt = TestClock.Now.UtcDateTime };
         db.Clients.Add(client);
         await db.SaveChangesAsync();
         return client.Id;
@@ -42,7 +42,7 @@ internal sealed class BillingFixture
         await using var db = _db();
         var existing = db.SourceTypes.FirstOrDefault(s => s.Name == name);
         if (existing is not null) return existing.Id;
-        var source = new SourceType { Name = name, CreatedAt = DateTime.UtcNow };
+        var source = new SourceType { Name = name, CreatedAt = TestClock.Now.UtcDateTime };
         db.SourceTypes.Add(source);
         await db.SaveChangesAsync();
         return source.Id;
@@ -55,7 +55,7 @@ internal sealed class BillingFixture
         var unit = new UnitType
         {
             Name = name, Aggregation = aggregation, AutoProvision = autoProvision, BaseRate = baseRate, OverageRate = overageRate,
-            FilterPattern = filterPattern, CreatedAt = DateTime.UtcNow,
+            FilterPattern = filterPattern, CreatedAt = TestClock.Now.UtcDateTime,
         };
         db.UnitTypes.Add(unit);
         await db.SaveChangesAsync();
@@ -68,7 +68,7 @@ internal sealed class BillingFixture
         var asset = new Asset
         {
             SourceTypeId = sourceId, ExternalId = externalId, ClientId = clientId, Name = name ?? externalId, Acknowledged = true,
-            Disregarded = disregarded, CreatedAt = DateTime.UtcNow,
+            Disregarded = disregarded, CreatedAt = TestClock.Now.UtcDateTime,
         };
         db.Assets.Add(asset);
         await db.SaveChangesAsync();
@@ -83,8 +83,8 @@ internal sealed class BillingFixture
         {
             ClientId = clientId, Name = name ?? $"bucket {Guid.NewGuid():N}"[..15], SourceTypeId = sourceId, UnitTypeId = unitTypeId,
             Aggregation = aggregation, Commit = commit, BaseRate = baseRate, OverageRate = overageRate, Reviewed = true, Enabled = enabled,
-            CreatedAt = DateTime.UtcNow,
-            Assets = assetIds.Select(a => new BucketAsset { AssetId = a, BoundAt = DateTime.UtcNow }).ToList(),
+            CreatedAt = TestClock.Now.UtcDateTime,
+            Assets = assetIds.Select(a => new BucketAsset { AssetId = a, BoundAt = TestClock.Now.UtcDateTime }).ToList(),
         };
         db.BillingBuckets.Add(bucket);
         await db.SaveChangesAsync();

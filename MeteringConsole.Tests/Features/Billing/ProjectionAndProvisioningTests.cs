@@ -26,7 +26,7 @@ public sealed class ProjectionAndProvisioningTests : IAsyncLifetime
     public async Task ProjectionsScaleSumsToThePeriodAndStoreOneRowPerBucket()
     {
         var settings = _app.Services.GetRequiredService<BillingSettings>();
-        var period = settings.PeriodContaining(DateTime.UtcNow);
+        var period = settings.PeriodContaining(TestClock.Now.UtcDateTime);
         var (client, source) = (await _data.ClientAsync("Projected"), await _data.SourceAsync("vmware"));
         var (hours, seats) = (await _data.UnitTypeAsync("hours"), await _data.UnitTypeAsync("seats", Aggregation.Last));
         var a = await _data.AssetAsync(source, "vm-p", client);
@@ -41,7 +41,7 @@ public sealed class ProjectionAndProvisioningTests : IAsyncLifetime
         Assert.Contains("2 buckets projected", summary);
         var rows = (await _app.Service<ProjectionService>(TestApp.Viewer).ForClientAsync(client)).ToDictionary(r => r.BucketId);
         Assert.Equal(2, rows.Count);
-        var elapsed = Math.Max((DateTime.UtcNow - period.StartUtc).TotalDays, 1);
+        var elapsed = Math.Max((TestClock.Now.UtcDateTime - period.StartUtc).TotalDays, 1);
         var expected = 10 * period.Length.TotalDays / elapsed;
         Assert.InRange((double)rows[sum].ProjectedUsage, expected * 0.999, expected * 1.001);
         Assert.Null(rows[sum].PercentOfCommit);
@@ -56,7 +56,7 @@ public sealed class ProjectionAndProvisioningTests : IAsyncLifetime
         var source = await _data.SourceAsync("vmware");
         var unit = await _data.UnitTypeAsync("vcpu-hours", Aggregation.Max, autoProvision: true, baseRate: 0.5m, overageRate: 0.75m, filterPattern: "vm-*");
         var other = await _data.UnitTypeAsync("manual", autoProvision: false);
-        var day = DateTime.UtcNow.Date;
+        var day = TestClock.Now.UtcDateTime.Date;
         var matching = await _data.AssetAsync(source, "vm-1", acme);
         var byName = await _data.AssetAsync(source, "42", acme, name: "VM-by-name");
         var notMatching = await _data.AssetAsync(source, "db-1", acme);

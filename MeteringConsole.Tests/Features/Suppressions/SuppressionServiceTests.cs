@@ -108,7 +108,10 @@ public sealed class SuppressionServiceTests : IAsyncLifetime
                      ("vm-b", "exact", "decommissioned"), ("vm-a", "exact", ""), ("tmp-*", "glob", "scratch"),
                      ("^test-", "regex", "test fleet"), ("*-template", "glob", "golden images"),
                  })
+        {
+            _app.Clock.Advance(TimeSpan.FromSeconds(1));
             await suppressions.CreateAsync(new SuppressionInput(pattern, type, reason));
+        }
 
         var newestFirst = await suppressions.ListAsync(new SuppressionFilter(), new PageRequest(Take: 2));
         Assert.Equal(5, newestFirst.Total);

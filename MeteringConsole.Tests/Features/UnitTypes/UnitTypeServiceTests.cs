@@ -187,13 +187,13 @@ public sealed class UnitTypeServiceTests : IAsyncLifetime
         var billed = await unitTypes.CreateAsync(Input("gb-month"));
         await using (var db = _app.Db())
         {
-            var source = new SourceType { Name = "vmware", CreatedAt = DateTime.UtcNow };
-            var client = new Client { Name = "Acme", CreatedAt = DateTime.UtcNow };
-            var asset = new Asset { SourceType = source, ExternalId = "vm-1", CreatedAt = DateTime.UtcNow };
+            var source = new SourceType { Name = "vmware", CreatedAt = TestClock.Now.UtcDateTime };
+            var client = new Client { Name = "Acme", CreatedAt = TestClock.Now.UtcDateTime };
+            var asset = new Asset { SourceType = source, ExternalId = "vm-1", CreatedAt = TestClock.Now.UtcDateTime };
             db.AddRange(source, client, asset);
             await db.SaveChangesAsync();
             db.UsageReadings.Add(new UsageReading { AssetId = asset.Id, UnitTypeId = metered.Id, EventId = "e1", Value = 1, SentBy = "test" });
-            db.BillingBuckets.Add(new BillingBucket { ClientId = client.Id, Name = "Storage", SourceTypeId = source.Id, UnitTypeId = billed.Id, CreatedAt = DateTime.UtcNow });
+            db.BillingBuckets.Add(new BillingBucket { ClientId = client.Id, Name = "Storage", SourceTypeId = source.Id, UnitTypeId = billed.Id, CreatedAt = TestClock.Now.UtcDateTime });
             await db.SaveChangesAsync();
         }
 

@@ -17,7 +17,7 @@ public sealed class IngestDurabilityTests
 
     private static string Batch(string prefix, int count, int offset = 0)
     {
-        var at = DateTimeOffset.UtcNow.AddHours(-2).ToString("O");
+        var at = TestClock.Now.AddHours(-2).ToString("O");
         var events = Enumerable.Range(offset, count).Select(i => new
         {
             event_id = $"{prefix}-{i}", timestamp = at, source = "vmware", asset_id = $"vm-{i % 50}", unit_type = "vcpu-hours", value = 1.5,

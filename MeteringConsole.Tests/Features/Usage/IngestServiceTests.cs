@@ -56,12 +56,12 @@ public sealed class IngestServiceTests : IAsyncLifetime
         await Ingest().IngestAsync(new[] { Event("e1", name: "old") });
         await using (var db = _app.Db())
             await db.Database.ExecuteSqlRawAsync("UPDATE assets SET last_seen_at = '2020-01-01 00:00:00'");
-        await Ingest().IngestAsync(new[] { new UsageEvent("e2", DateTimeOffset.UtcNow, "vmware", "vm-1", "vcpu-hours", 1, null, "new", "a description") });
+        await Ingest().IngestAsync(new[] { new UsageEvent("e2", TestClock.Now, "vmware", "vm-1", "vcpu-hours", 1, null, "new", "a description") });
 
         await using var check = _app.Db();
         var asset = await check.Assets.SingleAsync();
         Assert.Equal(("new", "a description"), (asset.Name, asset.Description));
-        Assert.True(asset.LastSeenAt > DateTime.UtcNow.AddMinutes(-1));
+        Assert.True(asset.LastSeenAt > TestClock.Now.UtcDateTime.AddMinutes(-1));
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class IngestServiceTests : IAsyncLifetime
     {
         await using (var db = _app.Db())
         {
-            db.IngestSuppressions.Add(new IngestSuppression { Pattern = "tmp-*", Type = SuppressionType.Glob, Reason = "scratch VMs", CreatedAt = DateTime.UtcNow });
+            db.IngestSuppressions.Add(new IngestSuppression { Pattern = "tmp-*", Type = SuppressionType.Glob, Reason = "scratch VMs", CreatedAt = TestClock.Now.UtcDateTime });
             await db.SaveChangesAsync();
         }
         var result = await Ingest().IngestAsync(new[] { Event("e1", "tmp-1"), Event("e2", "tmp-2"), Event("e3", "vm-1"), Event("e4", "x", name: "TMP-build") });
@@ -116,7 +116,7 @@ public sealed class IngestServiceTests : IAsyncLifetime
     {
         await using (var db = _app.Db())
         {
-            db.IngestSuppressions.Add(new IngestSuppression { Pattern = "scratch-*", Type = SuppressionType.Glob, Reason = "scratch", CreatedAt = DateTime.UtcNow });
+            db.IngestSuppressions.Add(new IngestSuppression { Pattern = "scratch-*", Type = SuppressionType.Glob, Reason = "scratch", CreatedAt = TestClock.Now.UtcDateTime });
             await db.SaveChangesAsync();
         }
         // The rule matches the name on the asset's first event only; the asset is dropped as a whole.
@@ -167,7 +167,7 @@ public sealed class IngestServiceTests : IAsyncLifetime
             db.BillingPeriods.Add(new BillingPeriod
             {
                 PeriodStart = new DateTime(2026, 9, 1, 0, 0, 0, DateTimeKind.Utc), PeriodEnd = new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc),
-                FinalizedAt = DateTime.UtcNow, FinalizedBy = "test",
+                FinalizedAt = TestClock.Now.UtcDateTime, FinalizedBy = "test",
             });
             await db.SaveChangesAsync();
         }

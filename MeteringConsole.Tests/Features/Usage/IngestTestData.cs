@@ -11,10 +11,10 @@ internal static class IngestTestData
     {
         await using var db = app.Db();
         db.UnitTypes.AddRange(
-            new UnitType { Name = "vcpu-hours", Aggregation = Aggregation.Sum, CreatedAt = DateTime.UtcNow },
-            new UnitType { Name = "seats", Aggregation = Aggregation.Last, CreatedAt = DateTime.UtcNow });
-        var acme = new Client { Name = "Acme", CreatedAt = DateTime.UtcNow };
-        var globex = new Client { Name = "Globex", CreatedAt = DateTime.UtcNow };
+            new UnitType { Name = "vcpu-hours", Aggregation = Aggregation.Sum, CreatedAt = TestClock.Now.UtcDateTime },
+            new UnitType { Name = "seats", Aggregation = Aggregation.Last, CreatedAt = TestClock.Now.UtcDateTime });
+        var acme = new Client { Name = "Acme", CreatedAt = TestClock.Now.UtcDateTime };
+        var globex = new Client { Name = "Globex", CreatedAt = TestClock.Now.UtcDateTime };
         db.Clients.AddRange(acme, globex);
         await db.SaveChangesAsync();
         return (acme.Id, globex.Id);
@@ -22,5 +22,5 @@ internal static class IngestTestData
 
     public static UsageEvent Event(string id, string asset = "vm-1", double value = 1, DateTimeOffset? at = null, string unit = "vcpu-hours",
         int? client = null, string? name = null, string source = "vmware")
-        => new(id, at ?? DateTimeOffset.UtcNow.AddHours(-1), source, asset, unit, value, client, name);
+        => new(id, at ?? TestClock.Now.AddHours(-1), source, asset, unit, value, client, name);
 }

@@ -7,10 +7,12 @@ namespace MeteringConsole.Features.Account;
 public sealed class UserService
 {
     private readonly UserManager<AppUser> _users;
+    private readonly TimeProvider _clock;
     private readonly RoleManager<IdentityRole> _roles;
 
-    public UserService(UserManager<AppUser> users, RoleManager<IdentityRole> roles)
+    public UserService(UserManager<AppUser> users, RoleManager<IdentityRole> roles, TimeProvider clock)
     {
+        _clock = clock;
         _users = users;
         _roles = roles;
     }
@@ -35,7 +37,7 @@ public sealed class UserService
         if (await _users.FindByEmailAsync(email) is not null)
             throw new ConflictException($"A user with email {email} already exists.");
 
-        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = DateTime.UtcNow };
+        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = _clock.GetUtcNow().UtcDateTime };
         var passwordErrors = new List<string>();
         foreach (var validator in _users.PasswordValidators)
         {

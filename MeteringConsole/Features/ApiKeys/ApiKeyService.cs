@@ -23,11 +23,15 @@ public sealed class ApiKeyService
     private const int LookupLength = 8;
 
     private readonly IDbContextFactory<AppDbContext> _dbs;
+
+    private readonly TimeProvider _clock;
     private readonly CurrentActor _actor;
     private readonly DatabaseOptions _database;
 
-    public ApiKeyService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor, DatabaseOptions database)
+    public ApiKeyService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor, DatabaseOptions database, TimeProvider clock)
     {
+
+        _clock = clock;
         _dbs = dbs;
         _actor = actor;
         _database = database;
@@ -66,7 +70,7 @@ public sealed class ApiKeyService
         {
             Name = input.Name.Trim(), Role = input.Role, ClientId = input.ClientId,
             Prefix = secret.Substring(SecretPrefix.Length, LookupLength), SecretHash = Hash(secret),
-            Enabled = true, CreatedAt = DateTime.UtcNow,
+            Enabled = true, CreatedAt = _clock.GetUtcNow().UtcDateTime,
         };
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync();
@@ -95,7 +99,7 @@ public sealed class ApiKeyService
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(secret)), Encoding.ASCII.GetBytes(key.SecretHash)))
             return null;
 
-        var now = DateTime.UtcNow;
+        var now = _clock.GetUtcNow().UtcDateTime;
         if (key.LastUsedAt is null || now - key.LastUsedAt > TimeSpan.FromMinutes(1))
         {
             // Usage bookkeeping, not a configuration change: written directly, not audited.

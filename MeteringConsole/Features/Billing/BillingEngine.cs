@@ -19,12 +19,16 @@ public sealed class BillingEngine
     private static readonly TimeSpan GuardPoll = TimeSpan.FromMilliseconds(250);
 
     private readonly DatabaseOptions _database;
+
+    private readonly TimeProvider _clock;
     private readonly BillingSettings _settings;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly ILogger<BillingEngine> _log;
 
-    public BillingEngine(DatabaseOptions database, BillingSettings settings, ILogger<BillingEngine> log)
+    public BillingEngine(DatabaseOptions database, BillingSettings settings, ILogger<BillingEngine> log, TimeProvider clock)
     {
+
+        _clock = clock;
         _database = database;
         _settings = settings;
         _log = log;
@@ -60,7 +64,7 @@ public sealed class BillingEngine
     /// Moves the run from queued to running, but only while no other run is running: the database
     /// guard against a second process billing at the same time. Waits its turn otherwise.
     /// </summary>
-    private static async Task<DateTime> ClaimAsync(SqliteConnection connection, int runId, CancellationToken ct)
+    private async Task<DateTime> ClaimAsync(SqliteConnection connection, int runId, CancellationToken ct)
     {
         while (true)
         {
@@ -71,7 +75,7 @@ public sealed class BillingEngine
                     WHERE id = $id AND status = 'Queued' AND NOT EXISTS (SELECT 1 FROM billing_runs WHERE status = 'Running')
                     """;
                 claim.Parameters.AddWithValue("$id", runId);
-                claim.Parameters.AddWithValue("$now", SqlValues.Instant(DateTime.UtcNow));
+                claim.Parameters.AddWithValue("$now", SqlValues.Instant(_clock.GetUtcNow().UtcDateTime));
                 if (await claim.ExecuteNonQueryAsync(ct) == 1) break;
             }
             await using var state = connection.CreateCommand();
@@ -94,7 +98,7 @@ public sealed class BillingEngine
         // Aggregated on a read snapshot before the write lock is taken, so ingest is held up only
         // for the short replace below. Readings arriving meanwhile are billed by the next run.
         var usage = await UsageAggregator.AggregateAsync(connection, null, period.FirstDay, period.EndDay, enabledOnly: true, ct: ct);
-        var now = DateTime.UtcNow;
+        var now = _clock.GetUtcNow().UtcDateTime;
         var start = SqlValues.Instant(period.StartUtc);
         decimal total = 0;
 
@@ -153,7 +157,7 @@ public sealed class BillingEngine
         {
             done.Transaction = transaction;
             done.CommandText = "UPDATE billing_runs SET status = 'Succeeded', finished_at = $now, bucket_count = $count, error = NULL WHERE id = $id";
-            done.Parameters.AddWithValue("$now", SqlValues.Instant(DateTime.UtcNow));
+            done.Parameters.AddWithValue("$now", SqlValues.Instant(_clock.GetUtcNow().UtcDateTime));
             done.Parameters.AddWithValue("$count", usage.Count);
             done.Parameters.AddWithValue("$id", runId);
             await done.ExecuteNonQueryAsync(ct);
@@ -168,7 +172,7 @@ public sealed class BillingEngine
         {
             await using var fail = connection.CreateCommand();
             fail.CommandText = "UPDATE billing_runs SET status = 'Failed', finished_at = $now, error = $error WHERE id = $id";
-            fail.Parameters.AddWithValue("$now", SqlValues.Instant(DateTime.UtcNow));
+            fail.Parameters.AddWithValue("$now", SqlValues.Instant(_clock.GetUtcNow().UtcDateTime));
             fail.Parameters.AddWithValue("$error", Jobs.JobHistory.Truncate(error));
             fail.Parameters.AddWithValue("$id", runId);
             await fail.ExecuteNonQueryAsync(CancellationToken.None);

@@ -15,12 +15,14 @@ namespace MeteringConsole.Features.Billing;
 public sealed class BillingJob : HistoryJob
 {
     private readonly BillingEngine _engine;
+    private readonly TimeProvider _clock;
     private readonly BillingRunService _runs;
     private readonly BillingSettings _settings;
 
     public BillingJob(BillingEngine engine, BillingRunService runs, BillingSettings settings, JobHistory history, JobScheduler scheduler,
-        ILogger<BillingJob> log) : base(history, scheduler, log)
+        ILogger<BillingJob> log, TimeProvider clock) : base(history, scheduler, log)
     {
+        _clock = clock;
         _engine = engine;
         _runs = runs;
         _settings = settings;
@@ -32,7 +34,7 @@ public sealed class BillingJob : HistoryJob
     {
         var runId = context.MergedJobDataMap.TryGetIntValue(JobData.BillingRunId, out var id)
             ? id
-            : await _runs.QueueScheduledAsync(_settings.LastClosedPeriod(DateTime.UtcNow));
+            : await _runs.QueueScheduledAsync(_settings.LastClosedPeriod(_clock.GetUtcNow().UtcDateTime));
         var outcome = await _engine.ExecuteAsync(runId, context.CancellationToken);
         return $"Run {runId}: period {outcome.Period.Name}, {outcome.Buckets} buckets, {outcome.TotalCost:N2} {_settings.Currency}";
     }

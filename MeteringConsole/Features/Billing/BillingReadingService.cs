@@ -27,12 +27,14 @@ public sealed record StatementFilter(string? PeriodStart = null, string? Search 
 public sealed class BillingReadingService
 {
     private readonly IDbContextFactory<AppDbContext> _dbs;
+    private readonly TimeProvider _clock;
     private readonly DatabaseOptions _database;
     private readonly CurrentActor _actor;
     private readonly BillingSettings _settings;
 
-    public BillingReadingService(IDbContextFactory<AppDbContext> dbs, DatabaseOptions database, CurrentActor actor, BillingSettings settings)
+    public BillingReadingService(IDbContextFactory<AppDbContext> dbs, DatabaseOptions database, CurrentActor actor, BillingSettings settings, TimeProvider clock)
     {
+        _clock = clock;
         _dbs = dbs;
         _database = database;
         _actor = actor;
@@ -179,7 +181,7 @@ public sealed class BillingReadingService
         var actor = await _actor.RequireAsync(Permission.Admin);
         if (actor.ClientScope is not null) throw new ForbiddenException("A client-scoped key cannot finalize a period: it covers every client.");
         var period = _settings.ParsePeriod(periodStart);
-        if (period.EndUtc > DateTime.UtcNow)
+        if (period.EndUtc > _clock.GetUtcNow().UtcDateTime)
             throw new ConflictException($"Period {period.Name} has not ended yet; it can be finalized after {period.LastDay:yyyy-MM-dd}.");
         await using var db = await _dbs.CreateDbContextAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
@@ -194,7 +196,7 @@ public sealed class BillingReadingService
             existing = new BillingPeriod { PeriodStart = period.StartUtc, PeriodEnd = period.EndUtc };
             db.BillingPeriods.Add(existing);
         }
-        existing.FinalizedAt = DateTime.UtcNow;
+        existing.FinalizedAt = _clock.GetUtcNow().UtcDateTime;
         existing.FinalizedBy = actor.Label;
         await db.SaveChangesAsync();
         await db.Database.ExecuteSqlRawAsync("UPDATE billing_readings SET finalized = 1 WHERE period_start = {0}", SqlValues.Instant(period.StartUtc));

@@ -17,14 +17,16 @@ public sealed record BillingRunView(int Id, string PeriodStart, string PeriodEnd
 public sealed class BillingRunService
 {
     private readonly IDbContextFactory<AppDbContext> _dbs;
+    private readonly TimeProvider _clock;
     private readonly CurrentActor _actor;
     private readonly BillingSettings _settings;
     private readonly BillingEngine _engine;
     private readonly JobScheduler _scheduler;
 
     public BillingRunService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor, BillingSettings settings, BillingEngine engine,
-        JobScheduler scheduler)
+        JobScheduler scheduler, TimeProvider clock)
     {
+        _clock = clock;
         _dbs = dbs;
         _actor = actor;
         _settings = settings;
@@ -100,7 +102,7 @@ public sealed class BillingRunService
     /// <summary>Periods a person may bill: from a year back up to the open one, newest first.</summary>
     public IReadOnlyList<Period> BillablePeriods(int count = 13)
     {
-        var period = _settings.PeriodContaining(DateTime.UtcNow);
+        var period = _settings.PeriodContaining(_clock.GetUtcNow().UtcDateTime);
         var list = new List<Period>();
         for (var i = 0; i < count; i++, period = _settings.Previous(period)) list.Add(period);
         return list;
@@ -110,7 +112,7 @@ public sealed class BillingRunService
     {
         if (actor.ClientScope is not null) throw new ForbiddenException("A client-scoped key cannot run billing: a run bills every client.");
         var period = _settings.ParsePeriod(periodStart);
-        if (period.StartUtc > DateTime.UtcNow)
+        if (period.StartUtc > _clock.GetUtcNow().UtcDateTime)
             throw new ValidationException("period_start", $"Period {period.Name} has not started yet.");
         await using var db = await _dbs.CreateDbContextAsync();
         if (await db.BillingPeriods.AnyAsync(p => p.PeriodStart == period.StartUtc && p.FinalizedAt != null))
@@ -124,9 +126,9 @@ public sealed class BillingRunService
         return (run, true);
     }
 
-    private static BillingRun NewRun(Period period, string startedBy) => new()
+    private BillingRun NewRun(Period period, string startedBy) => new()
     {
-        PeriodStart = period.StartUtc, PeriodEnd = period.EndUtc, Status = RunStatus.Queued, StartedBy = startedBy, QueuedAt = DateTime.UtcNow,
+        PeriodStart = period.StartUtc, PeriodEnd = period.EndUtc, Status = RunStatus.Queued, StartedBy = startedBy, QueuedAt = _clock.GetUtcNow().UtcDateTime,
     };
 
     private async Task FailQueuedAsync(int id, string error)
@@ -134,7 +136,7 @@ public sealed class BillingRunService
         await using var db = await _dbs.CreateDbContextAsync();
         var run = await db.BillingRuns.FindAsync(id);
         if (run is null) return;
-        (run.Status, run.Error, run.FinishedAt) = (RunStatus.Failed, error, DateTime.UtcNow);
+        (run.Status, run.Error, run.FinishedAt) = (RunStatus.Failed, error, _clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync();
     }
 

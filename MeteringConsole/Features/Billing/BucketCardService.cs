@@ -22,11 +22,15 @@ public sealed class BucketCardService
     public const int HistoryPeriods = 12;
 
     private readonly BucketService _buckets;
+
+    private readonly TimeProvider _clock;
     private readonly DatabaseOptions _database;
     private readonly BillingSettings _settings;
 
-    public BucketCardService(BucketService buckets, DatabaseOptions database, BillingSettings settings)
+    public BucketCardService(BucketService buckets, DatabaseOptions database, BillingSettings settings, TimeProvider clock)
     {
+
+        _clock = clock;
         _buckets = buckets;
         _database = database;
         _settings = settings;
@@ -38,7 +42,7 @@ public sealed class BucketCardService
         var buckets = (await _buckets.ListAsync(new BucketFilter(ClientId: clientId), new PageRequest(0, 500, "Name"))).Items;
         if (buckets.Count == 0) return Array.Empty<BucketCard>();
         await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString);
-        var projections = (await ProjectionCalculator.ComputeAsync(connection, _settings, DateTime.UtcNow, enabledOnly: false, clientId))
+        var projections = (await ProjectionCalculator.ComputeAsync(connection, _settings, _clock.GetUtcNow().UtcDateTime, enabledOnly: false, clientId))
             .ToDictionary(p => p.Bucket.BucketId);
         var history = new Dictionary<int, List<BucketHistoryPoint>>();
         await using (var cmd = connection.CreateCommand())
@@ -57,7 +61,7 @@ public sealed class BucketCardService
                     Money(reader.GetInt64(4)), reader.GetInt64(5) == 1));
             }
         }
-        var period = _settings.PeriodContaining(DateTime.UtcNow);
+        var period = _settings.PeriodContaining(_clock.GetUtcNow().UtcDateTime);
         return buckets.Select(b =>
         {
             var p = projections.GetValueOrDefault(b.Id);

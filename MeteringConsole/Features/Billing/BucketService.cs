@@ -34,10 +34,14 @@ public sealed class BucketService
     public const decimal MaxCommit = 1_000_000_000_000m;
 
     private readonly IDbContextFactory<AppDbContext> _dbs;
+
+    private readonly TimeProvider _clock;
     private readonly CurrentActor _actor;
 
-    public BucketService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor)
+    public BucketService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor, TimeProvider clock)
     {
+
+        _clock = clock;
         _dbs = dbs;
         _actor = actor;
     }
@@ -80,7 +84,7 @@ public sealed class BucketService
         if (!actor.MaySee(input.ClientId)) throw new ForbiddenException("This API key is scoped to another client.");
         await using var db = await _dbs.CreateDbContextAsync();
         var valid = await ValidateAsync(db, input, bucketId: null);
-        var bucket = new BillingBucket { CreatedAt = DateTime.UtcNow };
+        var bucket = new BillingBucket { CreatedAt = _clock.GetUtcNow().UtcDateTime };
         valid.CopyTo(bucket);
         bucket.Assets = valid.Assets.Select(a => new BucketAsset { AssetId = a, BoundAt = bucket.CreatedAt }).ToList();
         db.BillingBuckets.Add(bucket);
@@ -99,7 +103,7 @@ public sealed class BucketService
             throw new ConflictException($"{bucket.Name} has billing history with its client; create a new bucket for the other client instead.");
         var valid = await ValidateAsync(db, input with { AssetIds = input.AssetIds ?? await BoundExternalIdsAsync(db, id) }, bucketId: id);
         valid.CopyTo(bucket);
-        var now = DateTime.UtcNow;
+        var now = _clock.GetUtcNow().UtcDateTime;
         db.BucketAssets.RemoveRange(bucket.Assets.Where(a => !valid.Assets.Contains(a.AssetId)));
         foreach (var assetId in valid.Assets.Where(a => bucket.Assets.All(b => b.AssetId != a)))
             bucket.Assets.Add(new BucketAsset { BucketId = id, AssetId = assetId, BoundAt = now });

@@ -19,10 +19,12 @@ public sealed record ClientFilter(string? Search = null, bool? Enabled = null);
 public sealed class ClientService
 {
     private readonly IDbContextFactory<AppDbContext> _dbs;
+    private readonly TimeProvider _clock;
     private readonly CurrentActor _actor;
 
-    public ClientService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor)
+    public ClientService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor, TimeProvider clock)
     {
+        _clock = clock;
         _dbs = dbs;
         _actor = actor;
     }
@@ -74,7 +76,7 @@ public sealed class ClientService
         await using var db = await _dbs.CreateDbContextAsync();
         var (name, emails) = Validate(input);
         await EnsureUniqueAsync(db, name, exceptId: null);
-        var client = new Client { Name = name, Enabled = input.Enabled, AlertEmails = emails, CreatedAt = DateTime.UtcNow };
+        var client = new Client { Name = name, Enabled = input.Enabled, AlertEmails = emails, CreatedAt = _clock.GetUtcNow().UtcDateTime };
         db.Clients.Add(client);
         await db.SaveChangesAsync();
         return new ClientRow(client.Id, client.Name, client.Enabled, client.CreatedAt, SplitEmails(emails), 0, 0);

@@ -11,13 +11,18 @@ public sealed class JobHistory
     public const int MaxErrorLength = 2000;
 
     private readonly IDbContextFactory<AppDbContext> _dbs;
+    private readonly TimeProvider _clock;
 
-    public JobHistory(IDbContextFactory<AppDbContext> dbs) => _dbs = dbs;
+    public JobHistory(IDbContextFactory<AppDbContext> dbs, TimeProvider clock)
+    {
+        _dbs = dbs;
+        _clock = clock;
+    }
 
     public async Task<long> QueueAsync(string jobName, string startedBy)
     {
         await using var db = await _dbs.CreateDbContextAsync();
-        var run = new JobRun { JobName = jobName, StartedBy = startedBy, Status = RunStatus.Queued, StartedAt = DateTime.UtcNow };
+        var run = new JobRun { JobName = jobName, StartedBy = startedBy, Status = RunStatus.Queued, StartedAt = _clock.GetUtcNow().UtcDateTime };
         db.JobRuns.Add(run);
         await db.SaveChangesAsync();
         return run.Id;
@@ -34,7 +39,7 @@ public sealed class JobHistory
             db.JobRuns.Add(run);
         }
         run.Status = RunStatus.Running;
-        run.StartedAt = DateTime.UtcNow;
+        run.StartedAt = _clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync();
         return run.Id;
     }
@@ -45,7 +50,7 @@ public sealed class JobHistory
         var run = await db.JobRuns.FindAsync(id);
         if (run is null) return;
         run.Status = error is null ? RunStatus.Succeeded : RunStatus.Failed;
-        run.FinishedAt = DateTime.UtcNow;
+        run.FinishedAt = _clock.GetUtcNow().UtcDateTime;
         run.Summary = summary;
         run.Error = Truncate(error);
         await db.SaveChangesAsync();

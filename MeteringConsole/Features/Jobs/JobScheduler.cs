@@ -16,13 +16,15 @@ namespace MeteringConsole.Features.Jobs;
 public sealed class JobScheduler : IHostedService
 {
     private readonly IServiceProvider _services;
+    private readonly TimeProvider _clock;
     private readonly IReadOnlyDictionary<string, JobDefinition> _jobs;
     private readonly JobSettings _settings;
     private readonly ILogger<JobScheduler> _log;
     private IScheduler? _scheduler;
 
-    public JobScheduler(IServiceProvider services, IEnumerable<JobDefinition> jobs, JobSettings settings, ILogger<JobScheduler> log)
+    public JobScheduler(IServiceProvider services, IEnumerable<JobDefinition> jobs, JobSettings settings, ILogger<JobScheduler> log, TimeProvider clock)
     {
+        _clock = clock;
         _services = services;
         _jobs = jobs.ToDictionary(j => j.Name);
         _settings = settings;
@@ -85,7 +87,7 @@ public sealed class JobScheduler : IHostedService
         try
         {
             await using var scope = _services.CreateAsyncScope();
-            next = await job.NextFireAsync(scope.ServiceProvider, DateTime.UtcNow);
+            next = await job.NextFireAsync(scope.ServiceProvider, _clock.GetUtcNow().UtcDateTime);
         }
         catch (Exception e)
         {
@@ -95,7 +97,8 @@ public sealed class JobScheduler : IHostedService
         if (next is not DateTime at) return;
         var trigger = TriggerBuilder.Create().WithIdentity(key).ForJob(jobName)
             .UsingJobData(JobData.Scheduled, true).UsingJobData(JobData.StartedBy, JobData.ScheduleActor)
-            .StartAt(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)))
+            // Quartz keeps real time; the app's clock may be pinned (demo, tests): wait the same span.
+            .StartAt(TimeProvider.System.GetUtcNow() + (DateTime.SpecifyKind(at, DateTimeKind.Utc) - _clock.GetUtcNow().UtcDateTime))
             .WithSimpleSchedule(s => s.WithMisfireHandlingInstructionFireNow()).Build();
         await _scheduler.ScheduleJob(trigger);
     }
@@ -117,7 +120,7 @@ public sealed class JobScheduler : IHostedService
         await using var scope = _services.CreateAsyncScope();
         await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(ct);
         const string message = "Interrupted: the console stopped before this run finished. Start it again.";
-        var now = DateTime.UtcNow;
+        var now = _clock.GetUtcNow().UtcDateTime;
         foreach (var run in await db.BillingRuns.Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running).ToListAsync(ct))
             (run.Status, run.Error, run.FinishedAt) = (RunStatus.Failed, message, now);
         foreach (var run in await db.JobRuns.Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running).ToListAsync(ct))

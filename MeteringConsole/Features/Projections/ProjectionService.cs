@@ -24,6 +24,7 @@ public sealed record ProjectionFilter(int? ClientId = null, string? Search = nul
 public sealed class ProjectionService
 {
     private readonly IDbContextFactory<AppDbContext> _dbs;
+    private readonly TimeProvider _clock;
     private readonly DatabaseOptions _database;
     private readonly CurrentActor _actor;
     private readonly BillingSettings _settings;
@@ -31,8 +32,9 @@ public sealed class ProjectionService
     private readonly JobHistory _history;
 
     public ProjectionService(IDbContextFactory<AppDbContext> dbs, DatabaseOptions database, CurrentActor actor, BillingSettings settings,
-        JobScheduler scheduler, JobHistory history)
+        JobScheduler scheduler, JobHistory history, TimeProvider clock)
     {
+        _clock = clock;
         _dbs = dbs;
         _database = database;
         _actor = actor;
@@ -68,7 +70,7 @@ public sealed class ProjectionService
     public async Task<string> RunAsync(CancellationToken ct = default, DateTime? asOf = null)
     {
         await _actor.RequireAsync(Permission.Write);
-        var now = asOf ?? DateTime.UtcNow;
+        var now = asOf ?? _clock.GetUtcNow().UtcDateTime;
         await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
         var projections = await ProjectionCalculator.ComputeAsync(connection, _settings, now, enabledOnly: true, ct: ct);
         var period = _settings.PeriodContaining(now);

@@ -23,10 +23,12 @@ public sealed record ProvisioningResult(int BucketsCreated, int AssetsBound)
 public sealed class AutoProvisioner
 {
     private readonly IDbContextFactory<AppDbContext> _dbs;
+    private readonly TimeProvider _clock;
     private readonly CurrentActor _actor;
 
-    public AutoProvisioner(IDbContextFactory<AppDbContext> dbs, CurrentActor actor)
+    public AutoProvisioner(IDbContextFactory<AppDbContext> dbs, CurrentActor actor, TimeProvider clock)
     {
+        _clock = clock;
         _dbs = dbs;
         _actor = actor;
     }
@@ -37,7 +39,7 @@ public sealed class AutoProvisioner
         await using var db = await _dbs.CreateDbContextAsync(ct);
         var unitTypes = await db.UnitTypes.Where(u => u.AutoProvision).OrderBy(u => u.Id).ToListAsync(ct);
         var sources = await db.SourceTypes.ToDictionaryAsync(s => s.Id, s => s.Name, ct);
-        var now = DateTime.UtcNow;
+        var now = _clock.GetUtcNow().UtcDateTime;
         int created = 0, bound = 0;
         foreach (var unit in unitTypes)
         {

@@ -20,10 +20,14 @@ public sealed class SuppressionService
     public const int MaxReasonLength = 500;
 
     private readonly IDbContextFactory<AppDbContext> _dbs;
+
+    private readonly TimeProvider _clock;
     private readonly CurrentActor _actor;
 
-    public SuppressionService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor)
+    public SuppressionService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor, TimeProvider clock)
     {
+
+        _clock = clock;
         _dbs = dbs;
         _actor = actor;
     }
@@ -52,7 +56,7 @@ public sealed class SuppressionService
         // Plain equality on the pattern: exact and regex rules are case-sensitive.
         if (await db.IngestSuppressions.AnyAsync(s => s.Type == type && s.Pattern == pattern))
             throw new ConflictException($"A {Name(type)} rule for '{pattern}' already exists.");
-        var rule = new IngestSuppression { Pattern = pattern, Type = type, Reason = reason, CreatedAt = DateTime.UtcNow };
+        var rule = new IngestSuppression { Pattern = pattern, Type = type, Reason = reason, CreatedAt = _clock.GetUtcNow().UtcDateTime };
         db.IngestSuppressions.Add(rule);
         await db.SaveChangesAsync();
         return ToRow(rule);

@@ -26,10 +26,14 @@ public sealed class UnitTypeService
     public const decimal MaxRate = 1_000_000_000m;
 
     private readonly IDbContextFactory<AppDbContext> _dbs;
+
+    private readonly TimeProvider _clock;
     private readonly CurrentActor _actor;
 
-    public UnitTypeService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor)
+    public UnitTypeService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor, TimeProvider clock)
     {
+
+        _clock = clock;
         _dbs = dbs;
         _actor = actor;
     }
@@ -64,7 +68,7 @@ public sealed class UnitTypeService
         var valid = Validate(input);
         await using var db = await _dbs.CreateDbContextAsync();
         await EnsureUniqueAsync(db, valid.Name, exceptId: null);
-        var unitType = new UnitType { CreatedAt = DateTime.UtcNow };
+        var unitType = new UnitType { CreatedAt = _clock.GetUtcNow().UtcDateTime };
         valid.CopyTo(unitType);
         db.UnitTypes.Add(unitType);
         await db.SaveChangesAsync();

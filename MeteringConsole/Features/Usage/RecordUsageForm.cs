@@ -18,7 +18,7 @@ public sealed class RecordUsageForm
     public string AssetName { get; set; } = "";
     public string UnitType { get; set; } = "";
     public double? Value { get; set; }
-    public DateTime Timestamp { get; set; } = DateTime.UtcNow;
+    public DateTime Timestamp { get; set; }
     public List<MetadataRow> Metadata { get; } = new();
     /// <summary>Generated once per submission, so a double click cannot record twice.</summary>
     public string EventId { get; set; } = NewEventId();
