@@ -10,12 +10,11 @@ public static class RepoPaths
     {
         get
         {
-            // …/MeteringConsole.Tests/bin/{Configuration}/net9.0/{rid}/
+            // …/MeteringConsole.Tests/bin/{Configuration}/{tfm}/
             var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var rid = baseDir.Name;
-            var tfm = baseDir.Parent!.Name;
-            var configuration = baseDir.Parent.Parent!.Name;
-            return Path.Combine(Root, "MeteringConsole", "bin", configuration, tfm, rid, "MeteringConsole");
+            var tfm = baseDir.Name;
+            var configuration = baseDir.Parent!.Name;
+            return Path.Combine(Root, "MeteringConsole", "bin", configuration, tfm, "MeteringConsole");
         }
     }
 
