@@ -1,2 +1,3 @@
 global using Xunit;
 global using MeteringConsole.Tests.Infrastructure;
+global using Bunit;

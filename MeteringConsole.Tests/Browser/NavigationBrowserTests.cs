@@ -39,19 +39,31 @@ public sealed class NavigationBrowserTests
     public async Task AdminReachesEveryPageFromTheMenu()
     {
         var page = await _browser.SignInAsync(BrowserFixture.AdminEmail);
-        var menu = page.Locator(".rz-sidebar .rz-navigation-item-text");
+        var menu = page.Locator(".mud-navmenu .mud-nav-link-text");
         var titles = await menu.AllInnerTextsAsync();
         Assert.Equal(15, titles.Count);
 
         foreach (var title in titles)
         {
-            await page.Locator(".rz-sidebar .rz-navigation-item-text", new PageLocatorOptions { HasTextString = title }).First.ClickAsync();
+            // Below 1280 px the menu folds away: navigate at full width, then look at both sizes.
+            await page.SetViewportSizeAsync(1440, 900);
+            await page.Locator(".mud-navmenu .mud-nav-link-text", new PageLocatorOptions { HasTextString = title }).First.ClickAsync();
             await Assertions.Expect(page.Locator("h1").First).ToHaveTextAsync(title == "Dashboard" ? "Dashboard" : title);
             await BrowserFixture.WaitReadyAsync(page);
             // The page loaded its data without tearing down the circuit.
             Assert.False(await page.Locator("#blazor-error-ui").IsVisibleAsync(), $"{title} raised an error");
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-            await BrowserFixture.ScreenshotAsync(page, "page-" + title.ToLowerInvariant().Replace(' ', '-').Replace('/', '-'));
+            var name = "page-" + title.ToLowerInvariant().Replace(' ', '-').Replace('/', '-');
+            // Both window sizes finance people use: a wide monitor and a small laptop.
+            foreach (var (width, height) in new[] { (1440, 900), (1024, 768) })
+            {
+                await page.SetViewportSizeAsync(width, height);
+                await page.WaitForTimeoutAsync(150);
+                var appBar = await page.Locator(".mud-appbar").BoundingBoxAsync();
+                var heading = await page.Locator("h1").First.BoundingBoxAsync();
+                Assert.True(heading!.Y >= appBar!.Y + appBar.Height, $"{title} at {width}×{height}: the heading is under the app bar");
+                await BrowserFixture.ScreenshotAsync(page, $"{name}-{width}x{height}");
+            }
         }
     }
 

@@ -32,7 +32,7 @@ public sealed class ViewerBrowserTests
     public async Task ViewerHasNoAdminPages()
     {
         var page = await _browser.SignInAsync(BrowserFixture.ViewerEmail);
-        Assert.Equal(0, await page.Locator(".rz-sidebar :text('API Keys')").CountAsync());
+        Assert.Equal(0, await page.Locator(".mud-navmenu :text('API Keys')").CountAsync());
         await page.GotoAsync("/api-keys");
         Assert.Contains("/account/denied", page.Url);
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Not allowed");

@@ -13,6 +13,9 @@ public static class Roles
 
     public static readonly string[] UserRoles = { Admin, Operator, Viewer };
     public const string Editors = Admin + "," + Operator;
+
+    /// <summary>May edit registries: pages show their edit controls (the services check again).</summary>
+    public static bool IsEditor(System.Security.Claims.ClaimsPrincipal user) => user.IsInRole(Admin) || user.IsInRole(Operator);
 }
 
 /// <summary>Who is acting: a signed-in user, an API key, or the system itself (jobs, command line).</summary>

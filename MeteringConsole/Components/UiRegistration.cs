@@ -1,4 +1,6 @@
 using MeteringConsole.Data;
+using MudBlazor;
+using MudBlazor.Services;
 using Radzen;
 
 namespace MeteringConsole.Components;
@@ -9,6 +11,12 @@ public static class UiRegistration
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
+        services.AddMudServices(o =>
+        {
+            o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            o.SnackbarConfiguration.VisibleStateDuration = 5000;
+            o.SnackbarConfiguration.PreventDuplicates = false;
+        });
         return services;
     }
 
@@ -24,7 +32,11 @@ public static class UiRegistration
     {
         app.UseExceptionHandler("/error", createScopeForErrors: true);
         if (!app.Environment.IsDevelopment()) app.UseHsts();
-        app.UseStatusCodePages();
+        // The API answers problem+json for unknown paths; every other unknown URL shows the console's page.
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), branch => branch.UseStatusCodePagesWithReExecute("/not-found"));
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), branch => branch.UseStatusCodePages());
+        // Routing after the status code pages, so that a re-executed request is routed anew.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -1,22 +1,37 @@
 using MeteringConsole.Common;
-using Radzen;
+using MudBlazor;
 
 namespace MeteringConsole.Components.Shared;
 
 /// <summary>
 /// Runs a page action and turns the services' exceptions into what the user sees: field
-/// messages for bad input, a notification for refusals and conflicts.
+/// messages for bad input, a snackbar for refusals and conflicts.
 /// </summary>
 public static class UiFeedback
 {
     /// <summary>True when the action succeeded. Validation errors go to <paramref name="fieldErrors"/> when given.</summary>
-    public static async Task<bool> TryAsync(this NotificationService notifications, Func<Task> action,
+    public static Task<bool> TryAsync(this ISnackbar snackbar, Func<Task> action,
         Action<IReadOnlyDictionary<string, string[]>>? fieldErrors = null, string? success = null)
+        => RunAsync(action, fieldErrors, success, (severity, title, detail) =>
+            snackbar.Add(detail is null ? title : $"{title}: {detail}", severity));
+
+    /// <summary>The same for pages not yet moved from Radzen.</summary>
+    public static Task<bool> TryAsync(this Radzen.NotificationService notifications, Func<Task> action,
+        Action<IReadOnlyDictionary<string, string[]>>? fieldErrors = null, string? success = null)
+        => RunAsync(action, fieldErrors, success, (severity, title, detail) => notifications.Notify(severity switch
+        {
+            Severity.Success => Radzen.NotificationSeverity.Success,
+            Severity.Warning => Radzen.NotificationSeverity.Warning,
+            _ => Radzen.NotificationSeverity.Error,
+        }, title, detail ?? "", duration: severity == Severity.Success ? 4000 : 8000));
+
+    private static async Task<bool> RunAsync(Func<Task> action, Action<IReadOnlyDictionary<string, string[]>>? fieldErrors,
+        string? success, Action<Severity, string, string?> notify)
     {
         try
         {
             await action();
-            if (success is not null) notifications.Notify(NotificationSeverity.Success, success, duration: 4000);
+            if (success is not null) notify(Severity.Success, success, null);
             return true;
         }
         catch (ValidationException e) when (fieldErrors is not null)
@@ -25,7 +40,7 @@ public static class UiFeedback
         }
         catch (ValidationException e)
         {
-            notifications.Notify(NotificationSeverity.Error, "Please correct the input", e.Message, duration: 8000);
+            notify(Severity.Error, "Please correct the input", e.Message);
         }
         catch (ConflictException e) when (fieldErrors is not null)
         {
@@ -34,15 +49,15 @@ public static class UiFeedback
         }
         catch (ConflictException e)
         {
-            notifications.Notify(NotificationSeverity.Warning, "Not done", e.Message, duration: 8000);
+            notify(Severity.Warning, "Not done", e.Message);
         }
         catch (ForbiddenException e)
         {
-            notifications.Notify(NotificationSeverity.Error, "Not allowed", e.Message, duration: 8000);
+            notify(Severity.Error, "Not allowed", e.Message);
         }
         catch (NotFoundException e)
         {
-            notifications.Notify(NotificationSeverity.Warning, "Not found", e.Message + " It may have been deleted.", duration: 8000);
+            notify(Severity.Warning, "Not found", e.Message + " It may have been deleted.");
         }
         return false;
     }

@@ -1,0 +1,102 @@
+using AngleSharp.Dom;
+using Bunit;
+using MeteringConsole.Features.UnitTypes;
+
+namespace MeteringConsole.Tests.Components.UnitTypes;
+
+public sealed class UnitTypesPageTests
+{
+    private static async Task SeedAsync(TestApp app, int count)
+    {
+        var unitTypes = app.Service<UnitTypeService>(TestApp.Admin);
+        for (var i = 1; i <= count; i++)
+            await unitTypes.CreateAsync(new UnitTypeInput($"unit-{i:00}", $"unit number {i}", "sum", false, 1, 2, null));
+    }
+
+    private static IReadOnlyList<string> Names(IRenderedComponent<UnitTypesPage> page)
+        => page.FindAll("tbody tr.mud-table-row td:first-child").Select(td => td.TextContent.Trim()).ToList();
+
+    [Fact]
+    public async Task ViewerSeesUnitTypesButNoEditControls()
+    {
+        await using var app = await TestApp.CreateAsync();
+        await SeedAsync(app, 2);
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Viewer, app);
+
+        var page = ctx.Render<UnitTypesPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(new[] { "unit-01", "unit-02" }, Names(page)));
+        Assert.DoesNotContain(page.FindAll("button"), b => b.TextContent.Contains("New unit type"));
+        Assert.DoesNotContain(page.FindAll("th"), th => th.TextContent.Contains("Actions"));
+    }
+
+    [Fact]
+    public async Task EditorWithNoUnitTypesIsToldHowToStart()
+    {
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Operator);
+
+        var page = ctx.Render<UnitTypesPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("Create one with New unit type", page.Find(".mc-empty").TextContent));
+        Assert.Contains(page.FindAll("button"), b => b.TextContent.Contains("New unit type"));
+    }
+
+    [Fact]
+    public async Task GridAsksTheServiceForOnePageSortedByTheClickedColumn()
+    {
+        await using var app = await TestApp.CreateAsync();
+        await SeedAsync(app, 30);
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Viewer, app);
+        var page = ctx.Render<UnitTypesPage>();
+        page.WaitForAssertion(() => Assert.Equal(25, Names(page).Count));
+        Assert.Equal("unit-01", Names(page)[0]);
+
+        // Name ascending, then descending: the service sorts all 30, not just the page shown.
+        await page.InvokeAsync(() => page.Find("th .mud-button-root").Click());
+        page.WaitForAssertion(() => Assert.Equal("unit-01", Names(page)[0]));
+        await page.InvokeAsync(() => page.Find("th .mud-button-root").Click());
+        page.WaitForAssertion(() => Assert.Equal("unit-30", Names(page)[0]));
+        Assert.Contains("1-25 of 30", page.Find(".mud-table-pagination").TextContent);
+    }
+
+    [Fact]
+    public async Task OperatorCreatesAUnitTypeThroughTheDialog()
+    {
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Operator);
+        var page = ctx.Render<UnitTypesPage>();
+        page.WaitForAssertion(() => page.Find(".mc-empty"));
+
+        await page.InvokeAsync(() => page.FindAll("button").First(b => b.TextContent.Contains("New unit type")).Click());
+        var dialog = ctx.Dialogs;
+        dialog.WaitForAssertion(() => dialog.Find("input#name"));
+        await dialog.InvokeAsync(() => dialog.Find("input#name").Change("vcpu-hours"));
+        await dialog.InvokeAsync(() => dialog.Find("input#base_rate").Change("0.0125"));
+        await dialog.InvokeAsync(() => dialog.Find("input#overage_rate").Change("0.02"));
+        await dialog.InvokeAsync(() => dialog.Find("input#filter_pattern").Change("vm-*"));
+        await dialog.InvokeAsync(() => Button(dialog, "Save").Click());
+
+        page.WaitForAssertion(() => Assert.Equal(new[] { "vcpu-hours" }, Names(page)));
+        var saved = (await ctx.Service<UnitTypeService>().ListAsync(new UnitTypeFilter(), new Common.PageRequest())).Items.Single();
+        Assert.Equal((0.0125m, 0.02m, "vm-*"), (saved.BaseRate, saved.OverageRate, saved.FilterPattern));
+        Assert.Contains("vm-*", page.Markup);
+    }
+
+    [Fact]
+    public async Task DialogShowsTheServicesValidationMessagesAndSavesNothing()
+    {
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Admin);
+        var page = ctx.Render<UnitTypesPage>();
+        await page.InvokeAsync(() => page.FindAll("button").First(b => b.TextContent.Contains("New unit type")).Click());
+        var dialog = ctx.Dialogs;
+        dialog.WaitForAssertion(() => dialog.Find("input#filter_pattern"));
+        await dialog.InvokeAsync(() => dialog.Find("input#filter_pattern").Change("vm-[0-9]*"));
+        await dialog.InvokeAsync(() => Button(dialog, "Save").Click());
+
+        dialog.WaitForAssertion(() => Assert.Contains("Name is required", dialog.Markup));
+        Assert.Contains("only * and ?", dialog.Markup);
+        Assert.Equal(0, (await ctx.Service<UnitTypeService>().ListAsync(new UnitTypeFilter(), new Common.PageRequest())).Total);
+    }
+
+    private static IElement Button(IRenderedComponent<MudBlazor.MudDialogProvider> dialog, string text)
+        => dialog.FindAll("button").First(b => b.TextContent.Trim() == text);
+}
