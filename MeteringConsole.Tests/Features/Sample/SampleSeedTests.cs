@@ -27,7 +27,7 @@ public sealed class SampleSeedTests : IClassFixture<SeededSamples>
         var today = SeededSamples.Clock(now);
         var last = SampleWindow.FromMs(Scalar(db, "SELECT MAX(timestamp_ms) FROM usage_readings"));
         Assert.Equal(today.UtcDateTime.Date, last.Date);
-        Assert.InRange(last, today.UtcDateTime.AddHours(-2), today.UtcDateTime);
+        Assert.InRange(last, today.UtcDateTime.AddHours(-1), today.UtcDateTime);
         Assert.True(Scalar(db, "SELECT MAX(ingested_at_ms) FROM usage_readings") <= today.ToUnixTimeMilliseconds(), "nothing ingested in the future");
         Assert.Equal(BillingSettings.ToDay(DateOnly.FromDateTime(today.UtcDateTime)), Scalar(db, "SELECT MAX(day) FROM usage_daily_rollups"));
         // Still the sample's 90 days, now ending today.
@@ -105,9 +105,9 @@ public sealed class SampleSeedTests : IClassFixture<SeededSamples>
     }
 
     [Theory]
-    [InlineData("2026-12-01T00:40:00Z", "2026-12-01T00:00:00Z")]
-    [InlineData("2027-03-10T09:59:59.999+02:00", "2027-03-10T07:00:00Z")]
-    public void ASampleIsRegeneratedAsOfTheStartOfTheHour(string now, string anchor)
+    [InlineData("2026-12-01T00:40:59Z", "2026-12-01T00:40:00Z")]
+    [InlineData("2027-03-10T09:59:59.999+02:00", "2027-03-10T07:59:00Z")]
+    public void ASampleIsRegeneratedAsOfTheCurrentMinute(string now, string anchor)
         => Assert.Equal(SeededSamples.Clock(anchor).UtcDateTime, SampleSeed.AnchorFor(SeededSamples.Clock(now)));
 
     /// <summary>From the period of the first reading to the last one closed before now.</summary>

@@ -8,7 +8,7 @@ internal sealed record SamplePlan(SampleWindow Window, IReadOnlyList<SampleClien
 
 /// <summary>
 /// The days the readings cover: <see cref="Days"/> spans of 24 hours ending at the anchor. The committed
-/// sample's anchor is a midnight (UTC); one regenerated on a first start is the start of an hour (<see cref="SampleSeed"/>).
+/// sample's anchor is a midnight (UTC); one regenerated on a first start is the minute it started (<see cref="SampleSeed"/>).
 /// </summary>
 internal sealed record SampleWindow(DateTime Anchor)
 {

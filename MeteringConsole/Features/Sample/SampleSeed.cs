@@ -8,18 +8,18 @@ namespace MeteringConsole.Features.Sample;
 /// What a fresh clone starts on. The committed sample is a picture of one day, its anchor: started on
 /// a later day it would show an open period without usage or projections and closed periods nobody
 /// billed. So unless the sample is as of today, the same deterministic sample is generated again as
-/// of the current hour, straight into the new database. The committed file is only ever read.
+/// of the current minute, straight into the new database. The committed file is only ever read.
 /// </summary>
 internal static class SampleSeed
 {
     /// <summary>
-    /// The anchor a sample is regenerated as of: the start of the current UTC hour. Midnight would
-    /// leave the open period empty all through its first day.
+    /// The anchor a sample is regenerated as of: the current minute (UTC), so readings run up to a few
+    /// minutes ago. A midnight would leave the open period empty all through its first day.
     /// </summary>
     public static DateTime AnchorFor(DateTimeOffset now)
     {
         var utc = now.UtcDateTime;
-        return new DateTime(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, DateTimeKind.Utc);
+        return new DateTime(utc.Year, utc.Month, utc.Day, utc.Hour, utc.Minute, 0, DateTimeKind.Utc);
     }
 
     /// <summary>A sample anchored earlier today (and not in the future) still shows today's picture.</summary>
