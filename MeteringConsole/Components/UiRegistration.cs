@@ -24,7 +24,7 @@ public static class UiRegistration
     {
         using var scope = app.Services.CreateScope();
         var init = scope.ServiceProvider.GetRequiredService<DatabaseInitializer>();
-        init.SeedFromSampleIfMissing();
+        await init.SeedFromSampleIfMissingAsync();
         await init.MigrateAsync();
     }
 

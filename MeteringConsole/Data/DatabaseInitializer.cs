@@ -1,3 +1,4 @@
+using MeteringConsole.Features.Sample;
 using Microsoft.EntityFrameworkCore;
 
 namespace MeteringConsole.Data;
@@ -11,31 +12,39 @@ public sealed class DatabaseInitializer
     private readonly DatabaseOptions _options;
     private readonly IHostEnvironment _env;
     private readonly ILogger<DatabaseInitializer> _log;
+    private readonly TimeProvider _clock;
     private readonly bool _seedFromSample;
 
     public DatabaseInitializer(AppDbContext db, DatabaseOptions options, IHostEnvironment env, IConfiguration config,
-        ILogger<DatabaseInitializer> log)
+        ILogger<DatabaseInitializer> log, TimeProvider clock)
     {
         _db = db;
         _options = options;
         _env = env;
         _log = log;
+        _clock = clock;
         _seedFromSample = config.GetValue("Database:SeedFromSample", true);
     }
 
     /// <summary>
-    /// On a fresh clone there is no database yet: start from a copy of the sample so the console
-    /// has something to show. The sample itself is never opened for writing.
+    /// On a fresh clone there is no database yet: start from the sample so the console has something
+    /// to show, brought up to today when it is older. The sample itself is never opened for writing.
     /// </summary>
-    public void SeedFromSampleIfMissing()
+    public async Task SeedFromSampleIfMissingAsync(CancellationToken ct = default)
     {
         var target = _options.DataSource;
         if (!_seedFromSample || target == ":memory:" || File.Exists(target)) return;
         var sample = FindSample(_env.ContentRootPath);
         if (sample is null) return;
+        await SeedFromAsync(sample, ct);
+    }
+
+    /// <summary>Creates the configured database, which must not exist yet, from this sample file as of the app's today.</summary>
+    public async Task SeedFromAsync(string sample, CancellationToken ct = default)
+    {
+        var target = _options.DataSource;
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Copy(sample, target);
-        _log.LogInformation("No database at {Target}: started from a copy of {Sample}", target, sample);
+        await SampleSeed.SeedAsync(sample, target, _clock, _log, ct);
     }
 
     public async Task MigrateAsync(CancellationToken ct = default)

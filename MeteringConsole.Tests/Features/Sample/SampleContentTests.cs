@@ -1,6 +1,4 @@
-using MeteringConsole.Features.Account;
 using MeteringConsole.Features.Sample;
-using Microsoft.AspNetCore.Identity;
 using static MeteringConsole.Tests.Features.Sample.GeneratedSamples;
 
 namespace MeteringConsole.Tests.Features.Sample;
@@ -90,15 +88,7 @@ public sealed class SampleContentTests : IClassFixture<GeneratedSamples>
     public void DemoUsersSignInWithTheDocumentedPassword()
     {
         using var db = Open(_samples.First);
-        var users = Rows(db, """
-            SELECT u.Email, r.Name, u.PasswordHash FROM AspNetUsers u
-            JOIN AspNetUserRoles ur ON ur.UserId = u.Id JOIN AspNetRoles r ON r.Id = ur.RoleId ORDER BY u.Email
-            """).Select(r => r.Split('|')).ToList();
-        Assert.Equal(new[] { "admin@example.com|Admin", "operator@example.com|Operator", "viewer@example.com|Viewer" },
-            users.Select(u => $"{u[0]}|{u[1]}"));
-        var hasher = new PasswordHasher<AppUser>();
-        Assert.All(users, u => Assert.NotEqual(PasswordVerificationResult.Failed,
-            hasher.VerifyHashedPassword(new AppUser(), u[2], SampleCatalog.DemoPassword)));
+        DemoUsers.AssertSignIn(db);
     }
 
     [Fact]

@@ -7,15 +7,12 @@ using MeteringConsole.Features.Projections;
 namespace MeteringConsole.Features.Sample;
 
 /// <summary>
-/// Gives the sample a billing history through the real services: the closed periods before the
-/// anchor are billed (as the schedule would have), all but the last are finalized by the sample's
+/// Gives the sample a billing history through the real services: every closed period the readings
+/// reach is billed (as the schedule would have), all but the last are finalized by the sample's
 /// admin, and the open period is projected as of the anchor. Each step is in the job history.
 /// </summary>
 internal sealed class SampleBilling
 {
-    /// <summary>Closed periods billed before the anchor; all but the newest are finalized.</summary>
-    public const int BilledPeriods = 3;
-
     private readonly BillingRunService _runs;
     private readonly BillingReadingService _readings;
     private readonly ProjectionService _projections;
@@ -34,10 +31,12 @@ internal sealed class SampleBilling
         _actor = actor;
     }
 
-    public async Task BillHistoryAsync(DateTime anchor, CancellationToken ct)
+    public async Task BillHistoryAsync(SampleWindow window, CancellationToken ct)
     {
+        var anchor = window.Anchor;
+        // Monthly periods over a 90-day window: three or four, the first of them partly covered.
         var closed = new List<Period> { _settings.LastClosedPeriod(anchor) };
-        while (closed.Count < BilledPeriods) closed.Insert(0, _settings.Previous(closed[0]));
+        while (_settings.Previous(closed[0]).EndUtc > window.Start) closed.Insert(0, _settings.Previous(closed[0]));
         foreach (var period in closed)
         {
             var job = await _history.StartAsync(JobNames.Billing, JobData.ScheduleActor, null);

@@ -38,9 +38,11 @@ internal sealed class SampleDataGenerator
         _billing = billing;
     }
 
-    public async Task<SampleSummary> GenerateAsync(DateTime anchor, CancellationToken ct = default)
+    /// <param name="progress">Told what is done, step by step: the console logs it while a first start waits on it.</param>
+    public async Task<SampleSummary> GenerateAsync(DateTime anchor, CancellationToken ct = default, Action<string>? progress = null)
     {
         var plan = SamplePlanner.Create(anchor);
+        progress?.Invoke($"planned {plan.Clients.Count} clients, {plan.Assets.Count} assets and {plan.Readings.Count:N0} readings");
         var since = plan.Clients.Min(c => c.CreatedAt).AddDays(-30);
         await AddUsersAsync(plan.Window);
         var clientIds = await AddClientsAsync(plan.Clients);
@@ -75,9 +77,12 @@ internal sealed class SampleDataGenerator
         await _db.SaveChangesAsync(ct);
 
         var sentBy = await AddApiKeysAsync(plan);
+        progress?.Invoke($"wrote users, clients, assets and {plan.Buckets.Count} buckets");
         var rollups = await SampleReadingsWriter.WriteAsync(_database.ConnectionString, plan.Readings, assetIds,
             unitIds, plan.Assets.Select(a => sentBy[a.Source]).ToList(), ct);
-        await _billing.BillHistoryAsync(anchor, ct);
+        progress?.Invoke($"wrote the readings and {rollups:N0} daily rollups");
+        await _billing.BillHistoryAsync(plan.Window, ct);
+        progress?.Invoke("billed the closed periods and projected the open one");
         return new SampleSummary(plan.Clients.Count, plan.Assets.Count, plan.Readings.Count, rollups, plan.Buckets.Count,
             plan.Buckets.Sum(b => b.Assets.Count), SampleCatalog.Suppressions.Length);
     }

@@ -13,8 +13,13 @@ internal static class SampleDatabase
     /// <summary>The instant the sample's history ends, unless <c>--as-of</c> says otherwise.</summary>
     public static readonly DateTime DefaultAnchor = new(2026, 11, 20, 0, 0, 0, DateTimeKind.Utc);
 
+    /// <param name="clock">
+    /// What the services stamp runs and audit entries with, and bill and finalize against: the system
+    /// clock when null. It must not be before the anchor, or the closed periods are not closed yet.
+    /// </param>
+    /// <param name="progress">Told each step of the generation as it finishes.</param>
     public static async Task<(SampleSummary Summary, string Path, long Bytes)> WriteAsync(string path, DateTime anchor, bool force,
-        CancellationToken ct = default)
+        CancellationToken ct = default, TimeProvider? clock = null, Action<string>? progress = null)
     {
         var target = Path.GetFullPath(path);
         if (Directory.Exists(target)) throw new ConflictException($"{target} is a directory.");
@@ -24,7 +29,7 @@ internal static class SampleDatabase
         var temp = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            var summary = await GenerateAsync(temp, directory, anchor, ct);
+            var summary = await GenerateAsync(temp, anchor, clock, progress, ct);
             Finish(temp);
             // Without --force a file that appeared meanwhile is still not overwritten.
             File.Move(temp, target, overwrite: force);
@@ -37,12 +42,13 @@ internal static class SampleDatabase
         }
     }
 
-    private static async Task<SampleSummary> GenerateAsync(string file, string directory, DateTime anchor, CancellationToken ct)
+    private static async Task<SampleSummary> GenerateAsync(string file, DateTime anchor, TimeProvider? clock, Action<string>? progress,
+        CancellationToken ct)
     {
-        using var host = OfflineHost.Build(file);
+        using var host = OfflineHost.Build(file, clock: clock);
         await using var scope = await host.MigratedScopeAsync(Actor.System("sample"), ct);
         var billing = ActivatorUtilities.CreateInstance<SampleBilling>(scope.ServiceProvider);
-        return await ActivatorUtilities.CreateInstance<SampleDataGenerator>(scope.ServiceProvider, billing).GenerateAsync(anchor, ct);
+        return await ActivatorUtilities.CreateInstance<SampleDataGenerator>(scope.ServiceProvider, billing).GenerateAsync(anchor, ct, progress);
     }
 
     /// <summary>

@@ -6,7 +6,10 @@ namespace MeteringConsole.Features.Sample;
 internal sealed record SamplePlan(SampleWindow Window, IReadOnlyList<SampleClient> Clients, IReadOnlyList<SampleAsset> Assets,
     IReadOnlyList<SampleReading> Readings, IReadOnlyList<SampleBucket> Buckets);
 
-/// <summary>The days the readings cover: <see cref="Days"/> whole UTC days ending at the anchor.</summary>
+/// <summary>
+/// The days the readings cover: <see cref="Days"/> spans of 24 hours ending at the anchor. The committed
+/// sample's anchor is a midnight (UTC); one regenerated on a first start is the minute it started (<see cref="SampleSeed"/>).
+/// </summary>
 internal sealed record SampleWindow(DateTime Anchor)
 {
     public const int Days = 90;
