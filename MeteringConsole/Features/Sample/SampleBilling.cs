@@ -40,7 +40,7 @@ internal sealed class SampleBilling
         while (closed.Count < BilledPeriods) closed.Insert(0, _settings.Previous(closed[0]));
         foreach (var period in closed)
         {
-            var job = await _history.StartAsync(JobNames.Billing, JobData.ScheduleActor, null);
+            var job = await _history.StartAsync(JobNames.Billing, JobData.ScheduleActor);
             var run = await _runs.RunAsync(period.Name, ct);
             if (run.Status != RunStatus.Succeeded) throw new InvalidOperationException($"Sample billing of {period.Name} failed: {run.Error}");
             await _history.FinishAsync(job, $"Run {run.Id}: period {period.Name}, {run.BucketCount} buckets", null);
@@ -55,7 +55,7 @@ internal sealed class SampleBilling
         {
             _actor.Set(actor);
         }
-        var projection = await _history.StartAsync(JobNames.Projections, JobData.ScheduleActor, null);
+        var projection = await _history.StartAsync(JobNames.Projections, JobData.ScheduleActor);
         await _history.FinishAsync(projection, await _projections.RunAsync(ct, asOf: anchor), null);
     }
 }
