@@ -1,9 +1,11 @@
 using MeteringConsole.Api;
 using MeteringConsole.Cli;
+using MeteringConsole.Common;
 using MeteringConsole.Components;
 using MeteringConsole.Data;
 using MeteringConsole.Features;
 
+ShutdownSignals.RestoreInterrupt();
 var builder = WebApplication.CreateBuilder(args);
 var command = CommandLine.Parse(args);
 if (command is not null) CommandLine.QuietLogging(builder.Logging);

@@ -15,6 +15,9 @@ public sealed class ApiFactory : WebApplicationFactory<MeteringConsole.Program>
 {
     public TempDatabase Database { get; } = new();
 
+    /// <summary>Configuration for this host only (e.g. <c>Jobs:Enabled</c>), read when the host is built.</summary>
+    public IDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
     /// <summary>The app's clock, pinned to <see cref="TestClock.Now"/>; a test may move it.</summary>
     public FakeTimeProvider Clock { get; } = new(TestClock.Now);
 
@@ -23,6 +26,8 @@ public sealed class ApiFactory : WebApplicationFactory<MeteringConsole.Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Default", Database.ConnectionString);
         builder.UseSetting("Database:SeedFromSample", "false");
+        // Hangfire's storage file sits beside this host's database, so every host has its own (pitfall 9).
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
 

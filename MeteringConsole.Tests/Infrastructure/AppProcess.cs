@@ -45,11 +45,13 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the app; it deletes the database on dispose unless <paramref name="ownsDatabase"/> is false.</summary>
-    public static async Task<AppProcess> StartAsync(TempDatabase database, bool ownsDatabase = true)
+    public static async Task<AppProcess> StartAsync(TempDatabase database, bool ownsDatabase = true,
+        IDictionary<string, string>? environment = null)
     {
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
         var psi = StartInfo(database, new[] { "--urls", url });
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var process = Process.Start(psi)!;
         var app = new AppProcess(process, database, url, ownsDatabase);
         process.OutputDataReceived += (_, e) => { lock (app._output) app._output.AppendLine(e.Data); };
@@ -102,6 +104,21 @@ public sealed class AppProcess : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Sends SIGINT, as Ctrl-C in a terminal does; true when the process exited within <paramref name="within"/>.</summary>
+    public async Task<bool> InterruptAsync(TimeSpan within)
+    {
+        using (var kill = Process.Start(new ProcessStartInfo("kill", $"-INT {_process.Id}") { UseShellExecute = false })!)
+            await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(within);
+        try { await _process.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException) { return false; }
+        return true;
     }
 
     /// <summary>Kills the process at once (SIGKILL), as a crash or power cut would.</summary>

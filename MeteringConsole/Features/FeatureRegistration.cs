@@ -7,6 +7,7 @@ using MeteringConsole.Features.Billing;
 using MeteringConsole.Features.Clients;
 using MeteringConsole.Features.Dashboard;
 using MeteringConsole.Features.Health;
+using MeteringConsole.Features.Jobs;
 using MeteringConsole.Features.Projections;
 using MeteringConsole.Features.Suppressions;
 using MeteringConsole.Features.UnitTypes;
@@ -34,6 +35,7 @@ public static class FeatureRegistration
     public static WebApplication MapFeatureEndpoints(this WebApplication app)
     {
         app.MapAccount();
+        app.MapJobsDashboard();
         app.MapApiGroup()
             .MapHealthEndpoints()
             .MapClientEndpoints()

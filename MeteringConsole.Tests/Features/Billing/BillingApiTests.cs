@@ -10,7 +10,7 @@ using static MeteringConsole.Tests.Features.Billing.BillingFixture;
 
 namespace MeteringConsole.Tests.Features.Billing;
 
-/// <summary>The billing and bucket endpoints over HTTP, with billing runs executed by the real Quartz scheduler.</summary>
+/// <summary>The billing and bucket endpoints over HTTP, with billing runs executed by the real Hangfire server.</summary>
 public sealed class BillingApiTests : IClassFixture<ApiFactory>
 {
     private readonly ApiFactory _api;

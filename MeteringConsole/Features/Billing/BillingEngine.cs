@@ -11,7 +11,7 @@ public sealed record BillingRunOutcome(int RunId, Period Period, int Buckets, de
 /// <summary>
 /// Executes one queued billing run: aggregates the period's usage from the daily rollups, prices
 /// every enabled bucket, and replaces the period's billing readings in one transaction. Runs never
-/// overlap: one at a time in this process (a semaphore, shared by Quartz and inline callers) and
+/// overlap: one at a time in this process (a semaphore, shared by Hangfire workers and inline callers) and
 /// across processes (a run starts only while no other run in the database is running).
 /// </summary>
 public sealed class BillingEngine

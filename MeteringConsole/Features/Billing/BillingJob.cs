@@ -3,7 +3,7 @@ using MeteringConsole.Data;
 using MeteringConsole.Domain;
 using MeteringConsole.Features.Jobs;
 using Microsoft.EntityFrameworkCore;
-using Quartz;
+using Hangfire;
 
 namespace MeteringConsole.Features.Billing;
 
@@ -11,7 +11,7 @@ namespace MeteringConsole.Features.Billing;
 /// Executes billing runs: an on-demand run queued by <see cref="BillingRunService"/>, or the
 /// schedule's run of the period that just closed. One job for both, so they queue behind each other.
 /// </summary>
-[DisallowConcurrentExecution]
+[DisableConcurrentExecution(HistoryJob.LockTimeoutSeconds)]
 public sealed class BillingJob : HistoryJob
 {
     private readonly BillingEngine _engine;
@@ -19,9 +19,15 @@ public sealed class BillingJob : HistoryJob
     private readonly BillingRunService _runs;
     private readonly BillingSettings _settings;
 
+    private readonly IDbContextFactory<AppDbContext> _dbs;
+    private readonly IServiceProvider _services;
+
     public BillingJob(BillingEngine engine, BillingRunService runs, BillingSettings settings, JobHistory history, JobScheduler scheduler,
-        ILogger<BillingJob> log, TimeProvider clock) : base(history, scheduler, log)
+        CurrentActor actor, IDbContextFactory<AppDbContext> dbs, IServiceProvider services, ILogger<BillingJob> log, TimeProvider clock)
+        : base(history, scheduler, actor, log)
     {
+        _dbs = dbs;
+        _services = services;
         _clock = clock;
         _engine = engine;
         _runs = runs;
@@ -30,12 +36,25 @@ public sealed class BillingJob : HistoryJob
 
     protected override string JobName => JobNames.Billing;
 
-    protected override async Task<string> RunAsync(IJobExecutionContext context, string startedBy)
+    /// <summary>
+    /// An on-demand run is wanted while its billing run is still queued (a restart marks one cut
+    /// off mid-run interrupted); the schedule's run while its period is still due.
+    /// </summary>
+    protected override async Task<bool> IsWantedAsync(JobRequest request)
     {
-        var runId = context.MergedJobDataMap.TryGetIntValue(JobData.BillingRunId, out var id)
-            ? id
-            : await _runs.QueueScheduledAsync(_settings.LastClosedPeriod(_clock.GetUtcNow().UtcDateTime));
-        var outcome = await _engine.ExecuteAsync(runId, context.CancellationToken);
+        if (request.BillingRunId is int id)
+        {
+            await using var db = await _dbs.CreateDbContextAsync();
+            return await db.BillingRuns.AnyAsync(r => r.Id == id && r.Status == RunStatus.Queued);
+        }
+        var now = _clock.GetUtcNow().UtcDateTime;
+        return await NextFireAsync(_services, now) <= now;
+    }
+
+    protected override async Task<string> RunAsync(JobRequest request, CancellationToken ct)
+    {
+        var runId = request.BillingRunId ?? await _runs.QueueScheduledAsync(_settings.LastClosedPeriod(_clock.GetUtcNow().UtcDateTime));
+        var outcome = await _engine.ExecuteAsync(runId, ct);
         return $"Run {runId}: period {outcome.Period.Name}, {outcome.Buckets} buckets, {outcome.TotalCost:N2} {_settings.Currency}";
     }
 

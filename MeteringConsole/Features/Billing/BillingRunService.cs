@@ -46,11 +46,7 @@ public sealed class BillingRunService
         {
             try
             {
-                await _scheduler.RunNowAsync(JobNames.Billing, new Dictionary<string, object>
-                {
-                    [JobData.BillingRunId] = run.Id,
-                    [JobData.StartedBy] = run.StartedBy,
-                });
+                _scheduler.RunNow(JobNames.Billing, new JobRequest(run.StartedBy, BillingRunId: run.Id));
             }
             catch (InvalidOperationException e)
             {

@@ -16,17 +16,22 @@ public static class JobNames
     public const string AutoProvisioning = "auto-provisioning";
 }
 
-/// <summary>Keys of a trigger's data.</summary>
+/// <summary>
+/// What one Hangfire job execution is asked to do; Hangfire stores it as the job's argument, so it
+/// survives a restart with the job. Exactly one of the ids is set for an on-demand run, none for
+/// the schedule's own run.
+/// </summary>
+/// <param name="JobRunId">The job_runs row queued for an on-demand projection or auto-provisioning run.</param>
+/// <param name="BillingRunId">The billing_runs row an on-demand billing run executes.</param>
+public sealed record JobRequest(string StartedBy, long? JobRunId = null, int? BillingRunId = null)
+{
+    public bool Scheduled => JobRunId is null && BillingRunId is null;
+
+    public static JobRequest Schedule() => new(JobData.ScheduleActor);
+}
+
 public static class JobData
 {
-    /// <summary>The job_runs row queued for an on-demand run.</summary>
-    public const string JobRunId = "job_run_id";
-    /// <summary>The billing_runs row an on-demand billing run executes.</summary>
-    public const string BillingRunId = "billing_run_id";
-    /// <summary>Set on the scheduler's own triggers.</summary>
-    public const string Scheduled = "scheduled";
-    /// <summary>Who started a run, as "started by" columns write it.</summary>
-    public const string StartedBy = "started_by";
-
+    /// <summary>Who started the schedule's own runs, as "started by" columns write it.</summary>
     public const string ScheduleActor = "system:schedule";
 }

@@ -28,20 +28,27 @@ public sealed class JobHistory
         return run.Id;
     }
 
-    /// <summary>Marks a queued row running, or adds a running row for a scheduled execution.</summary>
-    public async Task<long> StartAsync(string jobName, string startedBy, long? queuedId)
+    /// <summary>Adds a running row for an execution nobody queued (the schedule's, the sample's).</summary>
+    public async Task<long> StartAsync(string jobName, string startedBy)
     {
         await using var db = await _dbs.CreateDbContextAsync();
-        var run = queuedId is long id ? await db.JobRuns.FindAsync(id) : null;
-        if (run is null)
-        {
-            run = new JobRun { JobName = jobName, StartedBy = startedBy };
-            db.JobRuns.Add(run);
-        }
-        run.Status = RunStatus.Running;
-        run.StartedAt = _clock.GetUtcNow().UtcDateTime;
+        var run = new JobRun { JobName = jobName, StartedBy = startedBy, Status = RunStatus.Running, StartedAt = _clock.GetUtcNow().UtcDateTime };
+        db.JobRuns.Add(run);
         await db.SaveChangesAsync();
         return run.Id;
+    }
+
+    /// <summary>
+    /// Moves a queued row to running, in one conditional statement: false when it is no longer
+    /// queued (already run, or marked interrupted by a restart), so a job Hangfire delivers twice
+    /// runs once.
+    /// </summary>
+    public async Task<bool> TryClaimAsync(long id)
+    {
+        await using var db = await _dbs.CreateDbContextAsync();
+        var now = _clock.GetUtcNow().UtcDateTime;
+        return await db.JobRuns.Where(r => r.Id == id && r.Status == RunStatus.Queued)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, RunStatus.Running).SetProperty(r => r.StartedAt, now)) == 1;
     }
 
     public async Task FinishAsync(long id, string? summary, string? error)

@@ -1,130 +1,86 @@
-using System.Collections.Specialized;
-using MeteringConsole.Data;
-using MeteringConsole.Domain;
-using Microsoft.EntityFrameworkCore;
-using Quartz;
-using Quartz.Impl;
+using System.Collections.Concurrent;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
 
 namespace MeteringConsole.Features.Jobs;
 
 /// <summary>
-/// Runs the Quartz scheduler for the life of the app (Quartz.Extensions.Hosting is not on the
-/// feed): registers every <see cref="JobDefinition"/> as a durable job, schedules each one's next
-/// run, and lets services start a job on demand. Each job is [DisallowConcurrentExecution], so two
-/// runs of the same job never overlap; on-demand triggers wait their turn.
+/// Hands jobs to Hangfire: on-demand runs are enqueued at once, and each job's next scheduled run
+/// is a delayed Hangfire job. Due times come from the app's clock (pinned in demos and tests)
+/// and are turned into a delay, because Hangfire schedules on real time.
 /// </summary>
-public sealed class JobScheduler : IHostedService
+public sealed class JobScheduler
 {
     private readonly IServiceProvider _services;
     private readonly TimeProvider _clock;
     private readonly IReadOnlyDictionary<string, JobDefinition> _jobs;
-    private readonly JobSettings _settings;
     private readonly ILogger<JobScheduler> _log;
-    private IScheduler? _scheduler;
+    private readonly ConcurrentDictionary<string, DateTime> _planned = new();
+    private volatile bool _running;
 
-    public JobScheduler(IServiceProvider services, IEnumerable<JobDefinition> jobs, JobSettings settings, ILogger<JobScheduler> log, TimeProvider clock)
+    public JobScheduler(IServiceProvider services, IEnumerable<JobDefinition> jobs, ILogger<JobScheduler> log, TimeProvider clock)
     {
-        _clock = clock;
         _services = services;
+        _clock = clock;
         _jobs = jobs.ToDictionary(j => j.Name);
-        _settings = settings;
         _log = log;
     }
 
     public IReadOnlyCollection<JobDefinition> Jobs => _jobs.Values.ToList();
 
-    /// <summary>False in the command line, service tests and the sample generator, where no host is started.</summary>
-    public bool IsRunning => _scheduler is { IsStarted: true, IsShutdown: false };
+    /// <summary>
+    /// True while the started host runs Hangfire's server. False with <c>Jobs:Enabled=false</c>, and
+    /// in the command line, service tests and the sample generator, where no host is started.
+    /// </summary>
+    public bool IsRunning => _running;
 
-    public async Task StartAsync(CancellationToken ct)
+    internal void MarkRunning(bool running) => _running = running;
+
+    /// <summary>Enqueues a run now; it starts as soon as a worker is free and the previous run of the job has ended.</summary>
+    public string RunNow(string jobName, JobRequest request)
     {
-        if (!_settings.Enabled)
-        {
-            _log.LogInformation("Jobs:Enabled is false: no job runs by itself or on demand");
-            return;
-        }
-        await MarkInterruptedAsync(ct);
-        // Each app (and each test host in one process) needs its own scheduler name: Quartz keeps a
-        // process-wide repository of schedulers by name.
-        var factory = new StdSchedulerFactory(new NameValueCollection
-        {
-            ["quartz.scheduler.instanceName"] = "metering-" + Guid.NewGuid().ToString("N"),
-            ["quartz.threadPool.maxConcurrency"] = "4",
-        });
-        var scheduler = await factory.GetScheduler(ct);
-        scheduler.JobFactory = new ScopedJobFactory(_services);
-        foreach (var job in _jobs.Values)
-            await scheduler.AddJob(JobBuilder.Create(job.JobType).WithIdentity(job.Name).StoreDurably().Build(), replace: true, ct);
-        _scheduler = scheduler;
-        foreach (var job in _jobs.Values) await ScheduleNextAsync(job.Name);
-        await scheduler.Start(ct);
+        if (!_running) throw new InvalidOperationException("The job scheduler is not running (Jobs:Enabled is false).");
+        return Client.Create(JobFor(jobName, request), new EnqueuedState());
     }
 
-    public async Task StopAsync(CancellationToken ct)
-    {
-        if (_scheduler is null) return;
-        // A billing run in flight finishes (or rolls back) rather than being cut off mid-transaction.
-        await _scheduler.Shutdown(waitForJobsToComplete: true, ct);
-    }
-
-    /// <summary>Starts a job now (or as soon as its previous run ends) with the given data.</summary>
-    public async Task RunNowAsync(string jobName, IDictionary<string, object> data)
-    {
-        var scheduler = _scheduler ?? throw new InvalidOperationException("The job scheduler is not running (Jobs:Enabled is false).");
-        var trigger = TriggerBuilder.Create().ForJob(jobName).UsingJobData(new JobDataMap(data))
-            .StartNow().WithSimpleSchedule(s => s.WithMisfireHandlingInstructionFireNow()).Build();
-        await scheduler.ScheduleJob(trigger);
-    }
-
-    /// <summary>Replaces the job's scheduled trigger with one at its next due time (if any).</summary>
+    /// <summary>
+    /// Plans the job's next scheduled run at its next due time (if any). Called at start-up (after
+    /// the previous process's plans were removed) and by each scheduled run as it finishes.
+    /// </summary>
     public async Task ScheduleNextAsync(string jobName)
     {
-        if (_scheduler is null || _scheduler.IsShutdown) return;
-        var job = _jobs[jobName];
-        var key = new TriggerKey(jobName + "-schedule");
-        await _scheduler.UnscheduleJob(key);
+        _planned.TryRemove(jobName, out _);
+        if (!_running) return;
         DateTime? next;
         try
         {
             await using var scope = _services.CreateAsyncScope();
-            next = await job.NextFireAsync(scope.ServiceProvider, _clock.GetUtcNow().UtcDateTime);
+            next = await _jobs[jobName].NextFireAsync(scope.ServiceProvider, _clock.GetUtcNow().UtcDateTime);
         }
         catch (Exception e)
         {
             _log.LogError(e, "Could not work out when {Job} runs next; it runs only on demand until the app restarts", jobName);
             return;
         }
-        if (next is not DateTime at) return;
-        var trigger = TriggerBuilder.Create().WithIdentity(key).ForJob(jobName)
-            .UsingJobData(JobData.Scheduled, true).UsingJobData(JobData.StartedBy, JobData.ScheduleActor)
-            // Quartz keeps real time; the app's clock may be pinned (demo, tests): wait the same span.
-            .StartAt(TimeProvider.System.GetUtcNow() + (DateTime.SpecifyKind(at, DateTimeKind.Utc) - _clock.GetUtcNow().UtcDateTime))
-            .WithSimpleSchedule(s => s.WithMisfireHandlingInstructionFireNow()).Build();
-        await _scheduler.ScheduleJob(trigger);
+        if (next is not DateTime due) return;
+        due = DateTime.SpecifyKind(due, DateTimeKind.Utc);
+        var delay = due - _clock.GetUtcNow().UtcDateTime;
+        Client.Create(JobFor(jobName, JobRequest.Schedule()), new ScheduledState(delay < TimeSpan.Zero ? TimeSpan.Zero : delay));
+        _planned[jobName] = due;
     }
 
-    /// <summary>The next time the job runs by itself, or null.</summary>
-    public async Task<DateTime?> NextScheduledAsync(string jobName)
+    /// <summary>The next time (app clock) the job runs by itself, or null.</summary>
+    public DateTime? NextScheduled(string jobName) => _running && _planned.TryGetValue(jobName, out var due) ? due : null;
+
+    /// <summary>The Hangfire job that runs <paramref name="jobName"/>: the job class's <see cref="HistoryJob.ExecuteAsync"/>.</summary>
+    public Job JobFor(string jobName, JobRequest request)
     {
-        if (_scheduler is null || _scheduler.IsShutdown) return null;
-        var trigger = await _scheduler.GetTrigger(new TriggerKey(jobName + "-schedule"));
-        return trigger?.GetNextFireTimeUtc()?.UtcDateTime;
+        var type = _jobs.TryGetValue(jobName, out var job) ? job.JobType : throw new ArgumentException($"Unknown job '{jobName}'.", nameof(jobName));
+        // Hangfire passes its own shutdown token for the CancellationToken argument.
+        return new Job(type, typeof(HistoryJob).GetMethod(nameof(HistoryJob.ExecuteAsync))!, request, CancellationToken.None);
     }
 
-    /// <summary>
-    /// Runs left queued or running by a previous process never finish: say so, rather than show
-    /// them running for ever (and let the billing guard, which refuses to overlap a running run, work).
-    /// </summary>
-    private async Task MarkInterruptedAsync(CancellationToken ct)
-    {
-        await using var scope = _services.CreateAsyncScope();
-        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(ct);
-        const string message = "Interrupted: the console stopped before this run finished. Start it again.";
-        var now = _clock.GetUtcNow().UtcDateTime;
-        foreach (var run in await db.BillingRuns.Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running).ToListAsync(ct))
-            (run.Status, run.Error, run.FinishedAt) = (RunStatus.Failed, message, now);
-        foreach (var run in await db.JobRuns.Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Running).ToListAsync(ct))
-            (run.Status, run.Error, run.FinishedAt) = (RunStatus.Failed, message, now);
-        await db.SaveChangesAsync(ct);
-    }
+    /// <summary>Resolved late: the command line and service tests build this class but never touch Hangfire.</summary>
+    private IBackgroundJobClient Client => _services.GetRequiredService<IBackgroundJobClient>();
 }

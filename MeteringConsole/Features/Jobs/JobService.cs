@@ -49,7 +49,7 @@ public sealed class JobService
             var recent = await db.JobRuns.AsNoTracking().Where(r => r.JobName == job.Name).OrderByDescending(r => r.Id).Take(20).ToListAsync();
             var views = recent.Select(JobRunView.From).ToList();
             var durations = views.Where(v => v.Status == RunStatus.Succeeded && v.DurationSeconds is not null).Select(v => v.DurationSeconds!.Value).ToList();
-            list.Add(new JobOverview(job.Name, job.Title, job.Description, job.Schedule, await _scheduler.NextScheduledAsync(job.Name),
+            list.Add(new JobOverview(job.Name, job.Title, job.Description, job.Schedule, _scheduler.NextScheduled(job.Name),
                 views.FirstOrDefault(), views.FirstOrDefault(v => v.Status == RunStatus.Succeeded),
                 durations.Count == 0 ? null : Math.Round(durations.Average(), 3), views.Count(v => v.Status == RunStatus.Failed)));
         }
@@ -75,7 +75,7 @@ public sealed class JobService
         if (!RunnableNow.Contains(jobName)) throw new ValidationException("job", $"'{jobName}' cannot be started from here.");
         if (!_scheduler.IsRunning) throw new ConflictException("The job scheduler is not running (Jobs:Enabled is false).");
         var id = await _history.QueueAsync(jobName, actor.Label);
-        await _scheduler.RunNowAsync(jobName, new Dictionary<string, object> { [JobData.JobRunId] = id, [JobData.StartedBy] = actor.Label });
+        _scheduler.RunNow(jobName, new JobRequest(actor.Label, JobRunId: id));
         await using var db = await _dbs.CreateDbContextAsync();
         return JobRunView.From(await db.JobRuns.AsNoTracking().SingleAsync(r => r.Id == id));
     }

@@ -1,3 +1,9 @@
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.InMemory;
+using Hangfire.Storage.SQLite;
+using MeteringConsole.Common;
+using MeteringConsole.Data;
 using MeteringConsole.Features.Billing;
 using MeteringConsole.Features.Projections;
 using MeteringConsole.Features.Provisioning;
@@ -6,15 +12,32 @@ namespace MeteringConsole.Features.Jobs;
 
 public static class JobsRegistration
 {
+    public const string DashboardPath = "/hangfire";
+    public const string DashboardPolicy = "hangfire-dashboard";
+
     /// <summary>
-    /// The scheduler (a hosted service: it runs only in a started host, never in the command line,
-    /// service tests or the sample generator) and the three jobs it knows.
+    /// Hangfire (storage, client, dashboard) and the three jobs. The server runs in <see cref="JobHost"/>,
+    /// a hosted service: only a started host runs jobs, never the command line, service tests or
+    /// the sample generator.
     /// </summary>
     public static IServiceCollection AddJobs(this IServiceCollection services)
     {
         services.AddSingleton(sp => JobSettings.From(sp.GetRequiredService<IConfiguration>()));
+        // This host's own storage and activator, registered before AddHangfire so that its
+        // process-wide JobStorage.Current and JobActivator.Current are never used (pitfall 9).
+        services.AddSingleton(CreateStorage);
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(HangfireLogBridge.Instance));
+        services.AddAuthorization(o => o.AddPolicy(DashboardPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin)));
+
         services.AddSingleton<JobScheduler>();
-        services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
+        services.AddSingleton<JobRecovery>();
+        services.AddSingleton<JobHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobHost>());
         services.AddScoped<JobHistory>();
         services.AddScoped<JobService>();
         services.AddTransient<BillingJob>().AddTransient<ProjectionJob>().AddTransient<AutoProvisionJob>();
@@ -31,6 +54,36 @@ public static class JobsRegistration
             typeof(AutoProvisionJob), $"Nightly at {sp.GetRequiredService<JobSettings>().AutoProvisionAt:HH:mm} (billing time zone); on demand",
             AutoProvisionJob.NextFireAsync));
         return services;
+    }
+
+    /// <summary>The Hangfire dashboard, for Admins: others are sent to sign in, or refused.</summary>
+    public static IEndpointRouteBuilder MapJobsDashboard(this IEndpointRouteBuilder app)
+    {
+        app.MapHangfireDashboardWithAuthorizationPolicy(DashboardPolicy, DashboardPath, new DashboardOptions
+        {
+            DashboardTitle = "MeteringConsole jobs",
+            AppPath = "/jobs",
+            // The file path is nobody's business on a page.
+            DisplayStorageConnectionString = false,
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// Hangfire.Storage.SQLite in its own file beside the app database (so its locks never contend
+    /// with ingest), or Hangfire.InMemory for <c>Jobs:StorageFile=:memory:</c>.
+    /// </summary>
+    private static JobStorage CreateStorage(IServiceProvider sp)
+    {
+        var settings = sp.GetRequiredService<JobSettings>();
+        if (!settings.PersistentStorage) return new InMemoryStorage();
+        var path = settings.StoragePath(sp.GetRequiredService<DatabaseOptions>().DataSource);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return new SQLiteStorage(path, new SQLiteStorageOptions
+        {
+            // On-demand runs start within a second rather than the default 15 s.
+            QueuePollInterval = TimeSpan.FromSeconds(1),
+        });
     }
 
     private static string Describe(TimeSpan span) => span switch

@@ -2,22 +2,23 @@ using MeteringConsole.Data;
 using MeteringConsole.Domain;
 using MeteringConsole.Features.Jobs;
 using Microsoft.EntityFrameworkCore;
-using Quartz;
+using Hangfire;
+using MeteringConsole.Common;
 
 namespace MeteringConsole.Features.Projections;
 
 /// <summary>Projects the open period, every <see cref="JobSettings.ProjectionInterval"/> and on demand.</summary>
-[DisallowConcurrentExecution]
+[DisableConcurrentExecution(HistoryJob.LockTimeoutSeconds)]
 public sealed class ProjectionJob : HistoryJob
 {
     private readonly ProjectionService _projections;
 
-    public ProjectionJob(ProjectionService projections, JobHistory history, JobScheduler scheduler, ILogger<ProjectionJob> log)
-        : base(history, scheduler, log) => _projections = projections;
+    public ProjectionJob(ProjectionService projections, JobHistory history, JobScheduler scheduler, CurrentActor actor, ILogger<ProjectionJob> log)
+        : base(history, scheduler, actor, log) => _projections = projections;
 
     protected override string JobName => JobNames.Projections;
 
-    protected override Task<string> RunAsync(IJobExecutionContext context, string startedBy) => _projections.RunAsync(context.CancellationToken);
+    protected override Task<string> RunAsync(JobRequest request, CancellationToken ct) => _projections.RunAsync(ct);
 
     /// <summary>One interval after the last run; soon after start-up when the last one is older than that.</summary>
     public static async Task<DateTime?> NextFireAsync(IServiceProvider services, DateTime now)

@@ -50,7 +50,7 @@ public sealed class ProjectionService
         if (actor.ClientScope is not null) throw new ForbiddenException("A client-scoped key cannot run projections: a run covers every client.");
         if (!_scheduler.IsRunning) throw new ConflictException("Projection runs cannot start: the job scheduler is not running (Jobs:Enabled is false).");
         var id = await _history.QueueAsync(JobNames.Projections, actor.Label);
-        await _scheduler.RunNowAsync(JobNames.Projections, new Dictionary<string, object> { [JobData.JobRunId] = id, [JobData.StartedBy] = actor.Label });
+        _scheduler.RunNow(JobNames.Projections, new JobRequest(actor.Label, JobRunId: id));
         return await GetRunAsync(id);
     }
 

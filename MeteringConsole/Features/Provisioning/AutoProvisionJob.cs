@@ -1,31 +1,22 @@
 using MeteringConsole.Common;
 using MeteringConsole.Features.Jobs;
-using Quartz;
+using Hangfire;
 
 namespace MeteringConsole.Features.Provisioning;
 
 /// <summary>Runs <see cref="AutoProvisioner"/> nightly at <see cref="JobSettings.AutoProvisionAt"/> in the billing time zone, and on demand.</summary>
-[DisallowConcurrentExecution]
+[DisableConcurrentExecution(HistoryJob.LockTimeoutSeconds)]
 public sealed class AutoProvisionJob : HistoryJob
 {
     private readonly AutoProvisioner _provisioner;
-    private readonly CurrentActor _actor;
 
     public AutoProvisionJob(AutoProvisioner provisioner, CurrentActor actor, JobHistory history, JobScheduler scheduler, ILogger<AutoProvisionJob> log)
-        : base(history, scheduler, log)
-    {
-        _provisioner = provisioner;
-        _actor = actor;
-    }
+        : base(history, scheduler, actor, log) => _provisioner = provisioner;
 
     protected override string JobName => JobNames.AutoProvisioning;
 
-    protected override async Task<string> RunAsync(IJobExecutionContext context, string startedBy)
-    {
-        // The audit log names the job, whoever asked for this run.
-        _actor.Set(Actor.System(JobNames.AutoProvisioning));
-        return (await _provisioner.RunAsync(context.CancellationToken)).Summary;
-    }
+    /// <summary>The audit log names the job (the base class acts as it), whoever asked for this run.</summary>
+    protected override async Task<string> RunAsync(JobRequest request, CancellationToken ct) => (await _provisioner.RunAsync(ct)).Summary;
 
     public static Task<DateTime?> NextFireAsync(IServiceProvider services, DateTime now)
     {

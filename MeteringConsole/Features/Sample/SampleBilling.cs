@@ -39,7 +39,7 @@ internal sealed class SampleBilling
         while (_settings.Previous(closed[0]).EndUtc > window.Start) closed.Insert(0, _settings.Previous(closed[0]));
         foreach (var period in closed)
         {
-            var job = await _history.StartAsync(JobNames.Billing, JobData.ScheduleActor, null);
+            var job = await _history.StartAsync(JobNames.Billing, JobData.ScheduleActor);
             var run = await _runs.RunAsync(period.Name, ct);
             if (run.Status != RunStatus.Succeeded) throw new InvalidOperationException($"Sample billing of {period.Name} failed: {run.Error}");
             await _history.FinishAsync(job, $"Run {run.Id}: period {period.Name}, {run.BucketCount} buckets", null);
@@ -54,7 +54,7 @@ internal sealed class SampleBilling
         {
             _actor.Set(actor);
         }
-        var projection = await _history.StartAsync(JobNames.Projections, JobData.ScheduleActor, null);
+        var projection = await _history.StartAsync(JobNames.Projections, JobData.ScheduleActor);
         await _history.FinishAsync(projection, await _projections.RunAsync(ct, asOf: anchor), null);
     }
 }

@@ -1,0 +1,72 @@
+using Hangfire;
+
+namespace MeteringConsole.Features.Jobs;
+
+/// <summary>
+/// Runs Hangfire's server for the life of a started host (never in the command line, service
+/// tests or the sample generator, which build hosts without starting them). On start: clean up
+/// after the previous process, start the server, re-enqueue lost on-demand runs, plan the schedule.
+/// On stop, running jobs see their CancellationToken cancelled and get
+/// <see cref="ShutdownTimeout"/> to finish, so Ctrl-C stops the console in seconds.
+/// </summary>
+public sealed class JobHost : IHostedService, IDisposable
+{
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly IServiceProvider _services;
+    private readonly JobSettings _settings;
+    private readonly JobScheduler _scheduler;
+    private readonly JobRecovery _recovery;
+    private readonly ILogger<JobHost> _log;
+    private IDisposable? _logs;
+    private BackgroundJobServer? _server;
+
+    public JobHost(IServiceProvider services, JobSettings settings, JobScheduler scheduler, JobRecovery recovery, ILogger<JobHost> log)
+    {
+        _services = services;
+        _settings = settings;
+        _scheduler = scheduler;
+        _recovery = recovery;
+        _log = log;
+    }
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        // Applies AddHangfire's configuration (serializer, log provider) before anything talks to Hangfire.
+        _services.GetRequiredService<IGlobalConfiguration>();
+        _logs = HangfireLogBridge.Instance.Attach(_services.GetRequiredService<ILoggerFactory>());
+        if (!_settings.Enabled)
+        {
+            _log.LogInformation("Jobs:Enabled is false: no job runs by itself or on demand");
+            return;
+        }
+        var storage = _services.GetRequiredService<JobStorage>();
+        await _recovery.CleanUpAsync(storage, ct);
+        _server = new BackgroundJobServer(new BackgroundJobServerOptions
+        {
+            // Three jobs, each one at a time, plus room for an on-demand run waiting its turn.
+            WorkerCount = 4,
+            ShutdownTimeout = ShutdownTimeout,
+            SchedulePollingInterval = TimeSpan.FromSeconds(5),
+            Activator = _services.GetRequiredService<JobActivator>(),
+        }, storage);
+        _scheduler.MarkRunning(true);
+        await _recovery.ReEnqueueLostAsync(storage, ct);
+        foreach (var job in _scheduler.Jobs) await _scheduler.ScheduleNextAsync(job.Name);
+    }
+
+    public async Task StopAsync(CancellationToken ct)
+    {
+        _scheduler.MarkRunning(false);
+        if (_server is null) return;
+        _server.SendStop();
+        await _server.WaitForShutdownAsync(ct);
+    }
+
+    public void Dispose()
+    {
+        _server?.Dispose();
+        _server = null;
+        _logs?.Dispose();
+    }
+}
