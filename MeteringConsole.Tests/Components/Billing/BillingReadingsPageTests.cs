@@ -1,0 +1,94 @@
+using AngleSharp.Dom;
+using Bunit;
+using MeteringConsole.Common;
+using MeteringConsole.Features.Billing;
+using MeteringConsole.Tests.Infrastructure;
+
+namespace MeteringConsole.Tests.Components.Billing;
+
+/// <summary>Over the sample: August and September billed and finalized, October billed and open.</summary>
+public sealed class BillingReadingsPageTests
+{
+    private static IReadOnlyList<IElement> Statements(IRenderedComponent<BillingReadingsPage> page)
+        => page.FindAll(".mc-statements tbody tr.mud-table-row").Where(r => r.Closest(".mc-lines") is null).ToList();
+
+    [Fact]
+    public async Task ViewerReadsStatementsButCannotRunOrFinalize()
+    {
+        await using var app = await SampleApp.CreateAsync();
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Viewer, app);
+
+        var page = ctx.Render<BillingReadingsPage>();
+
+        page.WaitForAssertion(() => Assert.NotEmpty(Statements(page)));
+        Assert.DoesNotContain(page.FindAll("button"), b => b.TextContent.Contains("Run Billing"));
+        Assert.DoesNotContain(page.FindAll("button"), b => b.TextContent.Contains("Finalize"));
+        Assert.Single(page.FindAll("button"), b => b.TextContent.Contains("Export CSV"));
+        Assert.Contains("2026-10-01", page.Find(".mc-period-summary").TextContent);
+        Assert.Contains("Open", page.Find(".mc-period-summary").TextContent);
+        Assert.Equal(3, page.FindAll(".mc-history tbody tr.mud-table-row").Count);
+    }
+
+    [Fact]
+    public async Task StatementsAreSortedByTheServiceAndExpandToTheirBucketLines()
+    {
+        await using var app = await SampleApp.CreateAsync();
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Operator, app);
+        var page = ctx.Render<BillingReadingsPage>();
+        page.WaitForAssertion(() => Assert.NotEmpty(Statements(page)));
+        var all = (await ctx.Service<BillingReadingService>().StatementsAsync(new StatementFilter("2026-10-01"), new PageRequest(0, 100, "TotalCost desc"))).Items;
+
+        var totalHeader = page.FindAll("th").First(th => th.TextContent.Contains("Total Cost"));
+        await page.InvokeAsync(() => totalHeader.QuerySelector(".mud-button-root")!.Click());
+        await page.InvokeAsync(() => page.FindAll("th").First(th => th.TextContent.Contains("Total Cost")).QuerySelector(".mud-button-root")!.Click());
+        page.WaitForAssertion(() => Assert.Contains(all[0].ClientName, Statements(page)[0].TextContent));
+
+        await page.InvokeAsync(() => Statements(page)[0].QuerySelector("button")!.Click());
+        page.WaitForAssertion(() => Assert.Equal(all[0].Buckets, page.FindAll(".mc-lines tbody tr.mud-table-row").Count));
+        Assert.Contains("Final Cost", page.Find(".mc-lines").TextContent);
+    }
+
+    [Fact]
+    public async Task FinalizeAsksFirstAndCancellingLeavesThePeriodOpen()
+    {
+        await using var app = await SampleApp.CreateAsync();
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Admin, app);
+        var page = ctx.Render<BillingReadingsPage>();
+        page.WaitForAssertion(() => Assert.NotEmpty(Statements(page)));
+
+        await page.InvokeAsync(() => page.FindAll("button").First(b => b.TextContent.Trim() == "Finalize").Click());
+        ctx.Dialogs.WaitForAssertion(() => Assert.Contains("This cannot be undone", ctx.Dialogs.Markup));
+        await ctx.Dialogs.InvokeAsync(() => BucketsPageTests.Button(ctx.Dialogs, "Cancel").Click());
+
+        var october = (await ctx.Service<BillingReadingService>().PeriodsAsync()).First(p => p.PeriodStart == "2026-10-01");
+        Assert.False(october.Finalized);
+        Assert.Contains("Open", page.Find(".mc-period-summary").TextContent);
+    }
+
+    [Fact]
+    public async Task RunBillingSaysWhyItCannotStartWhenTheSchedulerIsOff()
+    {
+        await using var app = await SampleApp.CreateAsync();
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Operator, app);
+        var page = ctx.Render<BillingReadingsPage>();
+        page.WaitForAssertion(() => Assert.NotEmpty(Statements(page)));
+        // Operators run billing, only Admins finalize.
+        Assert.DoesNotContain(page.FindAll("button"), b => b.TextContent.Trim() == "Finalize");
+
+        await page.InvokeAsync(() => page.FindAll("button").First(b => b.TextContent.Contains("Run Billing")).Click());
+
+        ctx.Snackbars.WaitForAssertion(() => Assert.Contains("cannot start", ctx.Snackbars.Markup));
+    }
+
+    [Fact]
+    public async Task EditorWithNothingBilledIsToldHowToStart()
+    {
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Operator);
+
+        var page = ctx.Render<BillingReadingsPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("Choose a closed period under Run Billing", page.Find(".mc-empty").TextContent));
+        Assert.Contains("No billing runs yet", page.Markup);
+        Assert.True(page.FindAll("button").First(b => b.TextContent.Contains("Export CSV")).HasAttribute("disabled"));
+    }
+}
