@@ -22,7 +22,7 @@ public sealed class ViewerBrowserTests
         await BrowserFixture.ScreenshotAsync(page, "viewer-clients");
 
         await BrowserFixture.GotoAsync(page, "/assets");
-        await page.Locator(".rz-data-grid tbody tr").First.WaitForAsync();
+        await page.Locator(".mud-table-body tr .mc-external-id").First.WaitForAsync();
         Assert.Equal(0, await page.Locator("button:has-text('Acknowledge')").CountAsync());
         Assert.Equal(0, await page.Locator("button[aria-label^='Disregard ']").CountAsync());
         await BrowserFixture.ScreenshotAsync(page, "viewer-assets");
