@@ -23,6 +23,6 @@ public sealed class DashboardBrowserTests
         await BrowserFixture.ScreenshotAsync(page, "dashboard");
 
         await page.ClickAsync(".mc-tile a[href='assets?view=unbound']");
-        await Assertions.Expect(page.Locator(".rz-selectbar .rz-state-active")).ToContainTextAsync("Unbound");
+        await Assertions.Expect(page.Locator(".mc-views .mc-view-selected")).ToContainTextAsync("Unbound");
     }
 }

@@ -91,6 +91,7 @@ public sealed class AssetsPageTests
 
         page.WaitForAssertion(() => Assert.Equal(new[] { "vm-free" }, ExternalIds(page)));
         Assert.Contains("Assets without a client", page.Markup);
+        Assert.Contains("Unassigned", page.Find(".mc-views .mc-view-selected").TextContent);
         var views = page.FindAll(".mc-views button").Select(b => b.TextContent.Trim()).ToList();
         Assert.Equal(new[] { "All (2)", "New (2)", "Unassigned (1)", "Unbound (1)", "Disregarded (0)" }, views);
 
