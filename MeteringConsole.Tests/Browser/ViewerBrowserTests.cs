@@ -15,7 +15,7 @@ public sealed class ViewerBrowserTests
     {
         var page = await _browser.SignInAsync(BrowserFixture.ViewerEmail);
         await BrowserFixture.GotoAsync(page, "/assets");
-        await page.Locator(".rz-data-grid tbody tr").First.WaitForAsync();
+        await page.Locator(".mud-table-body tr .mc-external-id").First.WaitForAsync();
         Assert.Equal(0, await page.Locator("button:has-text('Acknowledge')").CountAsync());
         Assert.Equal(0, await page.Locator("button[aria-label^='Disregard ']").CountAsync());
         await BrowserFixture.ScreenshotAsync(page, "viewer-assets");

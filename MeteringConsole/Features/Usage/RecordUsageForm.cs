@@ -10,13 +10,14 @@ namespace MeteringConsole.Features.Usage;
 /// </summary>
 public sealed class RecordUsageForm
 {
+    // Text setters take null as "": a cleared input binds null.
     public int? ClientId { get; set; }
     public int? AssetId { get; set; }
     public bool NewAsset { get; set; }
-    public string Source { get; set; } = "";
-    public string ExternalId { get; set; } = "";
-    public string AssetName { get; set; } = "";
-    public string UnitType { get; set; } = "";
+    public string Source { get; set => field = value ?? ""; } = "";
+    public string ExternalId { get; set => field = value ?? ""; } = "";
+    public string AssetName { get; set => field = value ?? ""; } = "";
+    public string UnitType { get; set => field = value ?? ""; } = "";
     public double? Value { get; set; }
     public DateTime Timestamp { get; set; }
     public List<MetadataRow> Metadata { get; } = new();
@@ -25,8 +26,8 @@ public sealed class RecordUsageForm
 
     public sealed class MetadataRow
     {
-        public string Key { get; set; } = "";
-        public string Value { get; set; } = "";
+        public string Key { get; set => field = value ?? ""; } = "";
+        public string Value { get; set => field = value ?? ""; } = "";
     }
 
     public static string NewEventId() => $"console-{Guid.NewGuid():N}";
