@@ -10,7 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 var command = CommandLine.Parse(args);
 if (command is not null) CommandLine.QuietLogging(builder.Logging);
 
-// Serve Radzen's and our compressed assets from the build output in every environment, not
+// Serve MudBlazor's and our compressed assets from the build output in every environment, not
 // only Development (a no-op once published, where they sit in wwwroot).
 builder.WebHost.UseStaticWebAssets();
 builder.AddData();

@@ -30,8 +30,7 @@ public sealed class SortMap<T>
     {
         var parts = (orderBy ?? "").Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length == 0) return ("", false);
-        // Radzen passes nested paths like "np(Client.Name)"; keep the last segment.
-        var name = parts[0].Replace("np(", "").TrimEnd(')');
+        var name = parts[0];
         return (name, parts.Length > 1 && parts[1].Equals("desc", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -1,7 +1,6 @@
 using MeteringConsole.Data;
 using MudBlazor;
 using MudBlazor.Services;
-using Radzen;
 
 namespace MeteringConsole.Components;
 
@@ -10,7 +9,6 @@ public static class UiRegistration
     public static IServiceCollection AddConsoleUi(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddRadzenComponents();
         services.AddMudServices(o =>
         {
             o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;

@@ -15,16 +15,6 @@ public static class UiFeedback
         => RunAsync(action, fieldErrors, success, (severity, title, detail) =>
             snackbar.Add(detail is null ? title : $"{title}: {detail}", severity));
 
-    /// <summary>The same for pages not yet moved from Radzen.</summary>
-    public static Task<bool> TryAsync(this Radzen.NotificationService notifications, Func<Task> action,
-        Action<IReadOnlyDictionary<string, string[]>>? fieldErrors = null, string? success = null)
-        => RunAsync(action, fieldErrors, success, (severity, title, detail) => notifications.Notify(severity switch
-        {
-            Severity.Success => Radzen.NotificationSeverity.Success,
-            Severity.Warning => Radzen.NotificationSeverity.Warning,
-            _ => Radzen.NotificationSeverity.Error,
-        }, title, detail ?? "", duration: severity == Severity.Success ? 4000 : 8000));
-
     private static async Task<bool> RunAsync(Func<Task> action, Action<IReadOnlyDictionary<string, string[]>>? fieldErrors,
         string? success, Action<Severity, string, string?> notify)
     {
