@@ -26,11 +26,11 @@ public sealed class BenchApp : IAsyncDisposable
     {
         get
         {
-            // The bench's own output folder …/bench/MeteringConsole.IngestBench/bin/{Configuration}/net9.0/{rid}/
+            // The bench's own output folder …/bench/MeteringConsole.IngestBench/bin/{Configuration}/{tfm}/
             var dir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-            var (rid, tfm, configuration) = (dir.Name, dir.Parent!.Name, dir.Parent.Parent!.Name);
-            var root = dir.Parent.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-            return Path.Combine(root, "MeteringConsole", "bin", configuration, tfm, rid, "MeteringConsole");
+            var (tfm, configuration) = (dir.Name, dir.Parent!.Name);
+            var root = dir.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+            return Path.Combine(root, "MeteringConsole", "bin", configuration, tfm, "MeteringConsole");
         }
     }
 

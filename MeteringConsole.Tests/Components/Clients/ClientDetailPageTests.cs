@@ -2,7 +2,6 @@ using AngleSharp.Dom;
 using Bunit;
 using MeteringConsole.Features.Billing;
 using MeteringConsole.Features.Clients;
-using MeteringConsole.Tests.Components.Dashboard;
 
 namespace MeteringConsole.Tests.Components.Clients;
 

@@ -2,7 +2,6 @@ using AngleSharp.Dom;
 using Bunit;
 using MeteringConsole.Common;
 using MeteringConsole.Features.Clients;
-using MeteringConsole.Tests.Components.Dashboard;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 

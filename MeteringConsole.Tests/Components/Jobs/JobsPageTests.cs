@@ -1,7 +1,6 @@
 using AngleSharp.Dom;
 using Bunit;
 using MeteringConsole.Features.Jobs;
-using MeteringConsole.Tests.Components.Billing;
 using MeteringConsole.Tests.Infrastructure;
 
 namespace MeteringConsole.Tests.Components.Jobs;
@@ -24,6 +23,23 @@ public sealed class JobsPageTests
         // Nothing can run now while the scheduler is off; billing is run from its own page.
         Assert.All(page.FindAll(".mc-job-card button"), b => Assert.True(b.HasAttribute("disabled")));
         Assert.Contains("Run billing from Billing Readings", page.Find(".mc-job-card[data-job=billing]").TextContent);
+    }
+
+    [Fact]
+    public async Task OnlyAnAdminIsOfferedTheHangfireDashboard()
+    {
+        await using var app = await TestApp.CreateAsync();
+        await using (var admin = await PageTestContext.CreateAsync(TestApp.Admin, app))
+        {
+            var page = admin.Render<JobsPage>();
+            var link = page.WaitForElement("a.mc-hangfire-link");
+            Assert.Equal("/hangfire", link.GetAttribute("href"));
+            Assert.Equal("_blank", link.GetAttribute("target"));
+        }
+        await using var operatorContext = await PageTestContext.CreateAsync(TestApp.Operator, app);
+        var operatorPage = operatorContext.Render<JobsPage>();
+        operatorPage.WaitForAssertion(() => Assert.Equal(3, operatorPage.FindAll(".mc-job-card").Count));
+        Assert.Empty(operatorPage.FindAll(".mc-hangfire-link"));
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using AngleSharp.Dom;
 using Bunit;
 using MeteringConsole.Common;
 using MeteringConsole.Features.Projections;
-using MeteringConsole.Tests.Components.Billing;
 using MeteringConsole.Tests.Infrastructure;
 
 namespace MeteringConsole.Tests.Components.Projections;
