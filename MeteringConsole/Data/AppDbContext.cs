@@ -43,8 +43,9 @@ public class AppDbContext : IdentityDbContext<AppUser>
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
-        // SQLite cannot sort or aggregate decimal, and EF Core 6 cannot translate either: money,
-        // rates and units are stored as integer millionths. Instants are UTC DateTime.
+        // Money, rates and units are stored as integer millionths: exact, and summable in the
+        // hand-written SQL of ingest and billing (SQLite itself has no decimal). Instants are UTC
+        // DateTime: EF Core 10 on SQLite still cannot order or compare DateTimeOffset.
         builder.Properties<decimal>().HaveConversion<DecimalMicrosConverter>();
         builder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
         builder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
