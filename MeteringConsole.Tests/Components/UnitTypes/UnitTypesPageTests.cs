@@ -97,6 +97,36 @@ public sealed class UnitTypesPageTests
         Assert.Equal(0, (await ctx.Service<UnitTypeService>().ListAsync(new UnitTypeFilter(), new Common.PageRequest())).Total);
     }
 
+    [Fact]
+    public async Task OperatorEditsAUnitTypeAndDeletesItOnlyAfterConfirming()
+    {
+        await using var app = await TestApp.CreateAsync();
+        await SeedAsync(app, 1);
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Operator, app);
+        var page = ctx.Render<UnitTypesPage>();
+        page.WaitForAssertion(() => Assert.Equal(new[] { "unit-01" }, Names(page)));
+
+        await page.InvokeAsync(() => page.Find("button[aria-label='Edit unit-01']").Click());
+        var dialog = ctx.Dialogs;
+        dialog.WaitForAssertion(() => Assert.Equal("2.00", dialog.Find("input#overage_rate").GetAttribute("value")));
+        await dialog.InvokeAsync(() => dialog.Find("input#overage_rate").Change("0.03"));
+        await dialog.InvokeAsync(() => Button(dialog, "Save").Click());
+        page.WaitForAssertion(() => Assert.Contains("0.03", page.Find("tbody tr.mud-table-row").TextContent));
+        var service = ctx.Service<UnitTypeService>();
+        Assert.Equal(0.03m, (await service.ListAsync(new UnitTypeFilter(), new Common.PageRequest())).Items.Single().OverageRate);
+
+        // Delete asks first: cancelling keeps it, confirming removes it.
+        await page.InvokeAsync(() => page.Find("button[aria-label='Delete unit-01']").Click());
+        dialog.WaitForAssertion(() => Assert.Contains("Delete the unit type unit-01?", dialog.Markup));
+        await dialog.InvokeAsync(() => Button(dialog, "Cancel").Click());
+        Assert.Equal(1, (await service.ListAsync(new UnitTypeFilter(), new Common.PageRequest())).Total);
+        await page.InvokeAsync(() => page.Find("button[aria-label='Delete unit-01']").Click());
+        dialog.WaitForAssertion(() => Button(dialog, "Delete"));
+        await dialog.InvokeAsync(() => Button(dialog, "Delete").Click());
+        page.WaitForAssertion(() => Assert.Empty(Names(page)));
+        Assert.Equal(0, (await service.ListAsync(new UnitTypeFilter(), new Common.PageRequest())).Total);
+    }
+
     private static IElement Button(IRenderedComponent<MudBlazor.MudDialogProvider> dialog, string text)
         => dialog.FindAll("button").First(b => b.TextContent.Trim() == text);
 }
