@@ -84,8 +84,9 @@ public sealed class AppProcess : IAsyncDisposable
     private async Task WaitUntilUpAsync()
     {
         using var http = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        // A monotonic stopwatch, not the wall clock: the wait is the same on any day.
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60))
         {
             if (_process.HasExited) throw new InvalidOperationException("The app exited on start:\n" + Output);
             try

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using Hangfire;
 using Hangfire.Storage.SQLite;
@@ -50,17 +51,16 @@ public sealed class HangfireSoakTests
             // Every second, two recurring jobs, one of them contending for the same lock as below.
             recurring.AddOrUpdate<SoakJobs>("soak-tick", j => j.Tick(), "* * * * * *");
             recurring.AddOrUpdate<SoakJobs>("soak-tick-locked", j => j.ContendTick(), "* * * * * *");
-            var started = DateTime.UtcNow;
+            var started = Stopwatch.StartNew();
             for (var i = 0; i < Plain; i++) client.Enqueue<SoakJobs>(j => j.Plain());
             for (var i = 0; i < Contending; i++) client.Enqueue<SoakJobs>(j => j.Contend());
             for (var i = 0; i < Delayed; i++) client.Schedule<SoakJobs>(j => j.Plain(), TimeSpan.FromMilliseconds(200 * (i % 10)));
 
-            var deadline = DateTime.UtcNow.AddMinutes(3);
-            while (DateTime.UtcNow < deadline && (SoakJobs.PlainRuns < Plain + Delayed || SoakJobs.ContendRuns < Contending || SoakJobs.Ticks < 5))
+            while (started.Elapsed < TimeSpan.FromMinutes(3) && (SoakJobs.PlainRuns < Plain + Delayed || SoakJobs.ContendRuns < Contending || SoakJobs.Ticks < 5))
                 await Task.Delay(250);
             recurring.RemoveIfExists("soak-tick");
             recurring.RemoveIfExists("soak-tick-locked");
-            _output.WriteLine($"{SoakJobs.PlainRuns} plain, {SoakJobs.ContendRuns} contending, {SoakJobs.Ticks} ticks in {(DateTime.UtcNow - started).TotalSeconds:0.0} s; " +
+            _output.WriteLine($"{SoakJobs.PlainRuns} plain, {SoakJobs.ContendRuns} contending, {SoakJobs.Ticks} ticks in {started.Elapsed.TotalSeconds:0.0} s; " +
                               $"at most {SoakJobs.MostAtOnce} contending at once");
             Assert.Equal(0, storage.GetMonitoringApi().FailedCount());
         }

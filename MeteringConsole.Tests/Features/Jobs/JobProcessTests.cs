@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -74,8 +75,8 @@ public sealed class JobProcessTests
 
     private static async Task<T?> WaitForAsync<T>(Func<T?> probe, TimeSpan within)
     {
-        var deadline = DateTime.UtcNow + within;
-        while (DateTime.UtcNow < deadline)
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < within)
         {
             if (probe() is { } value) return value;
             await Task.Delay(20);

@@ -98,16 +98,34 @@ public sealed class ClientService
     }
 
     /// <summary>Deletes a client that has never been billed; its assets become unassigned.</summary>
+    /// <summary>
+    /// Why deleting the client would be refused, or null when it may be deleted: pages ask before
+    /// offering a confirmation that would only lead to a refusal.
+    /// </summary>
+    public async Task<string?> DeleteRefusalAsync(int id)
+    {
+        await _actor.RequireAsync(Permission.Read);
+        await using var db = await _dbs.CreateDbContextAsync();
+        var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id) ?? throw new NotFoundException("Client", id);
+        return await RefusalAsync(db, client);
+    }
+
+    private static async Task<string?> RefusalAsync(AppDbContext db, Client client)
+    {
+        if (await db.BillingReadings.AnyAsync(r => r.ClientId == client.Id))
+            return $"{client.Name} has billing history and cannot be deleted; disable it instead.";
+        if (await db.BillingBuckets.AnyAsync(b => b.ClientId == client.Id))
+            return $"{client.Name} still has billing buckets; delete them first or disable the client.";
+        return null;
+    }
+
     public async Task DeleteAsync(int id)
     {
         var actor = await _actor.RequireAsync(Permission.Write);
         if (actor.ClientScope is not null) throw new ForbiddenException("A client-scoped key cannot delete clients.");
         await using var db = await _dbs.CreateDbContextAsync();
         var client = await db.Clients.FindAsync(id) ?? throw new NotFoundException("Client", id);
-        if (await db.BillingReadings.AnyAsync(r => r.ClientId == id))
-            throw new ConflictException($"{client.Name} has billing history and cannot be deleted; disable it instead.");
-        if (await db.BillingBuckets.AnyAsync(b => b.ClientId == id))
-            throw new ConflictException($"{client.Name} still has billing buckets; delete them first or disable the client.");
+        if (await RefusalAsync(db, client) is { } refusal) throw new ConflictException(refusal);
         // Unassign assets through the change tracker so each change is audited.
         foreach (var asset in await db.Assets.Where(a => a.ClientId == id).ToListAsync()) asset.ClientId = null;
         db.Clients.Remove(client);
