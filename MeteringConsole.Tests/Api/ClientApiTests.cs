@@ -109,6 +109,29 @@ public sealed class ClientApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PutKeepsTheFieldsItsBodyLeavesOut()
+    {
+        var http = await _factory.ClientWithKeyAsync(ApiKeyRole.Admin);
+        var created = await http.PostAsJsonAsync("/api/v1/clients", new { name = "Dormant", enabled = false, alert_emails = new[] { "ops@dormant.test" } });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+
+        var renamed = await http.PutAsJsonAsync($"/api/v1/clients/{id}", new { name = "Dormant Ltd" });
+
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        var body = await http.GetFromJsonAsync<JsonElement>($"/api/v1/clients/{id}");
+        Assert.Equal("Dormant Ltd", body.GetProperty("name").GetString());
+        Assert.False(body.GetProperty("enabled").GetBoolean());
+        Assert.Equal(new[] { "ops@dormant.test" }, body.GetProperty("alert_emails").EnumerateArray().Select(e => e.GetString()));
+
+        // Fields that are sent still change, and an empty list clears the emails.
+        await http.PutAsJsonAsync($"/api/v1/clients/{id}", new { enabled = true, alert_emails = Array.Empty<string>() });
+        body = await http.GetFromJsonAsync<JsonElement>($"/api/v1/clients/{id}");
+        Assert.Equal("Dormant Ltd", body.GetProperty("name").GetString());
+        Assert.True(body.GetProperty("enabled").GetBoolean());
+        Assert.Empty(body.GetProperty("alert_emails").EnumerateArray());
+    }
+
+    [Fact]
     public async Task DuplicateNameIs409()
     {
         var http = await _factory.ClientWithKeyAsync(ApiKeyRole.Admin);

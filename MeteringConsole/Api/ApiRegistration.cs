@@ -18,6 +18,7 @@ public static class ApiRegistration
         services.AddAuthorization(o => o.AddPolicy(ApiKeyAuthenticationHandler.SchemeName, p => p
             .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser()));
+        services.AddUnscopedKeyPolicy();
         services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();

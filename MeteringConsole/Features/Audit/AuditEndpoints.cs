@@ -20,7 +20,7 @@ public static class AuditEndpoints
             var page = new PageRequest(skip ?? 0, take ?? 100, order_by);
             var result = await audit.ListAsync(filter, page);
             return new ApiPage<AuditEntryResponse>(result.Items.Select(ToResponse).ToList(), result.Total, page.SafeSkip, page.SafeTake);
-        }).WithTags("Audit").WithDescription("Admin keys only. from/to are ISO dates (whole days, UTC) or date-times.");
+        }).WithTags("Audit").WithDescription("Unscoped Admin keys only. from/to are ISO dates (whole days, UTC) or date-times.").RequireUnscopedKey();
         return api;
     }
 

@@ -15,14 +15,14 @@ public static class BillingEndpoints
         {
             var run = await runs.QueueAsync(body?.PeriodStart);
             return Results.Accepted($"{ApiRegistration.Prefix}/billing/runs/{run.Id}", run);
-        }).WithDescription("Queues a billing run of the period named by its start date; answers 202 with the run's id and status.");
+        }).WithDescription("Queues a billing run of the period named by its start date; answers 202 with the run's id and status.").RequireUnscopedKey();
         g.MapGet("/runs", async (BillingRunService runs, int? skip, int? take) =>
         {
             var page = new PageRequest(skip ?? 0, take ?? 100);
             var result = await runs.ListAsync(page);
             return new ApiPage<BillingRunView>(result.Items, result.Total, page.SafeSkip, page.SafeTake);
-        }).WithDescription("Billing runs, newest first.");
-        g.MapGet("/runs/{id:int}", (BillingRunService runs, int id) => runs.GetAsync(id));
+        }).WithDescription("Billing runs, newest first.").RequireUnscopedKey();
+        g.MapGet("/runs/{id:int}", (BillingRunService runs, int id) => runs.GetAsync(id)).RequireUnscopedKey();
         g.MapGet("/readings", async (BillingReadingService readings, string? period_start, int? client_id, string? source, int? skip, int? take) =>
         {
             var page = new PageRequest(skip ?? 0, take ?? 500);
@@ -31,7 +31,7 @@ public static class BillingEndpoints
         });
         g.MapGet("/periods", (BillingReadingService readings) => readings.PeriodsAsync()).WithDescription("Billed periods, newest first.");
         g.MapPost("/periods/{period_start}/finalize", (BillingReadingService readings, string period_start) => readings.FinalizeAsync(period_start))
-            .WithDescription("Finalizes a billed period: later runs of it answer 409 and ingest refuses late readings into it.");
+            .WithDescription("Finalizes a billed period: later runs of it answer 409 and ingest refuses late readings into it.").RequireUnscopedKey();
         g.MapGet("/export", async (BillingExport export, string? period_start, string? source) =>
         {
             var file = await export.CreateAsync(period_start, source);

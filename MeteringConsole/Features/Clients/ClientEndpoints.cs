@@ -5,7 +5,14 @@ namespace MeteringConsole.Features.Clients;
 
 public static class ClientEndpoints
 {
-    public sealed record ClientBody(string? Name, bool? Enabled, string[]? AlertEmails);
+    public sealed record ClientBody(string? Name, bool? Enabled, string[]? AlertEmails)
+    {
+        /// <summary>A new client: enabled unless the body says otherwise, no alert emails unless given.</summary>
+        public ClientInput ForCreate() => new(Name ?? "", Enabled ?? true, AlertEmails);
+
+        /// <summary>An edit: left-out fields keep their current value, so a rename cannot re-enable a client or wipe its emails.</summary>
+        public ClientInput Over(ClientRow current) => new(Name ?? current.Name, Enabled ?? current.Enabled, AlertEmails ?? current.AlertEmails);
+    }
 
     public static RouteGroupBuilder MapClientEndpoints(this RouteGroupBuilder api)
     {
@@ -19,17 +26,16 @@ public static class ClientEndpoints
         g.MapGet("/{id:int}", (ClientService clients, int id) => clients.GetAsync(id));
         g.MapPost("/", async (ClientService clients, ClientBody body) =>
         {
-            var created = await clients.CreateAsync(ToInput(body));
+            var created = await clients.CreateAsync(body.ForCreate());
             return Results.Created($"{ApiRegistration.Prefix}/clients/{created.Id}", created);
-        });
-        g.MapPut("/{id:int}", (ClientService clients, int id, ClientBody body) => clients.UpdateAsync(id, ToInput(body)));
+        }).RequireUnscopedKey();
+        g.MapPut("/{id:int}", async (ClientService clients, int id, ClientBody body) => await clients.UpdateAsync(id, body.Over(await clients.GetAsync(id))))
+            .WithDescription("Fields left out of the body keep their current value; alert_emails, when given, replaces the list.");
         g.MapDelete("/{id:int}", async (ClientService clients, int id) =>
         {
             await clients.DeleteAsync(id);
             return Results.NoContent();
-        });
+        }).RequireUnscopedKey();
         return api;
     }
-
-    private static ClientInput ToInput(ClientBody body) => new(body.Name ?? "", body.Enabled ?? true, body.AlertEmails);
 }

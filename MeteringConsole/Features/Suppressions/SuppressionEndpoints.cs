@@ -9,7 +9,7 @@ public static class SuppressionEndpoints
 
     public static RouteGroupBuilder MapSuppressionEndpoints(this RouteGroupBuilder api)
     {
-        var g = api.MapGroup("/suppressions").WithTags("Ingest suppressions");
+        var g = api.MapGroup("/suppressions").WithTags("Ingest suppressions").RequireUnscopedKey();
         g.MapGet("/", async (SuppressionService suppressions, string? search, string? type, int? skip, int? take, string? order_by) =>
         {
             var typeFilter = SuppressionService.ParseType(type);

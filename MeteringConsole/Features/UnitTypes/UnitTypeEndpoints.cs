@@ -31,10 +31,10 @@ public static class UnitTypeEndpoints
         {
             var created = await unitTypes.CreateAsync(body.ForCreate());
             return Results.Created($"{ApiRegistration.Prefix}/unit-types/{created.Id}", created);
-        });
+        }).RequireUnscopedKey();
         g.MapPut("/{id:int}", async (UnitTypeService unitTypes, int id, UnitTypeBody body)
             => await unitTypes.UpdateAsync(id, body.Over(await unitTypes.GetAsync(id))))
-            .WithDescription("Fields left out of the body keep their current value.");
+            .WithDescription("Fields left out of the body keep their current value.").RequireUnscopedKey();
         return api;
     }
 }
