@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using MeteringConsole.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -33,6 +34,12 @@ public sealed class ApiExceptionHandler : IExceptionHandler
             {
                 Status = 400, Title = "The request is malformed.", Detail = json.Message,
             },
+            // A query or route value that does not parse (from=abc): name the parameter, as validation errors do.
+            BadHttpRequestException { StatusCode: 400 } b when BindingFailure(b.Message) is { } field => new HttpValidationProblemDetails(
+                new Dictionary<string, string[]> { [field.Name] = new[] { $"'{field.Value}' is not a valid {field.Type}." } })
+            {
+                Status = 400, Title = "The request is invalid.", Detail = b.Message,
+            },
             BadHttpRequestException b => new ProblemDetails
             {
                 Status = b.StatusCode, Title = b.StatusCode == 413 ? "The request is too large." : "The request is malformed.",
@@ -46,8 +53,30 @@ public sealed class ApiExceptionHandler : IExceptionHandler
                 new ProblemDetails { Status = 409, Title = "Conflict.", Detail = "The change conflicts with existing data (a duplicate or a row still in use); nothing was saved." },
             _ => new ProblemDetails { Status = 500, Title = "Something went wrong on the server." },
         };
-        if (problem.Status == 500) _log.LogError(exception, "Unhandled API error on {Path}", path);
+        // A 4xx is the caller's mistake, answered as designed: a line for the record, no stack trace.
+        if (problem.Status >= 500) _log.LogError(exception, "Unhandled API error on {Method} {Path}", context.Request.Method, path);
+        else _log.LogInformation("{Method} {Path} answered {Status}: {Detail}", context.Request.Method, path, problem.Status, problem.Detail ?? problem.Title);
         context.Response.StatusCode = problem.Status!.Value;
         return await _problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    // Minimal APIs word a value that does not bind as: Failed to bind parameter "DateOnly? from" from "abc".
+    private static readonly Regex BindingFailurePattern = new(
+        "^Failed to bind parameter \"(?<type>[^\" ]+?)\\?? (?<name>[A-Za-z_][A-Za-z0-9_]*)\" from \"(?<value>.*)\"\\.$", RegexOptions.None, TimeSpan.FromSeconds(1));
+
+    private static (string Name, string Type, string Value)? BindingFailure(string message)
+    {
+        var m = BindingFailurePattern.Match(message);
+        if (!m.Success) return null;
+        var type = m.Groups["type"].Value switch
+        {
+            "DateOnly" => "date (YYYY-MM-DD)",
+            "DateTime" or "DateTimeOffset" => "date-time",
+            "int" or "long" or "Int32" or "Int64" => "whole number",
+            "bool" or "Boolean" => "boolean (true or false)",
+            "decimal" or "double" => "number",
+            var other => other,
+        };
+        return (m.Groups["name"].Value, type, m.Groups["value"].Value);
     }
 }

@@ -67,3 +67,25 @@ public sealed class Validator
         return char.ToUpperInvariant(words[0]) + words[1..];
     }
 }
+
+/// <summary>
+/// The dates a query may name (audit from/to, usage series): 1970-01-01 to 9999-12-30. Outside
+/// it, day arithmetic and time-zone conversions would leave the calendar, so such a date is bad
+/// input (400 naming the field), never a 500. No reading or audit entry lies outside it.
+/// </summary>
+public static class QueryDates
+{
+    public static readonly DateOnly Earliest = new(1970, 1, 1);
+    public static readonly DateOnly Latest = new(9999, 12, 30);
+
+    public static string RangeMessage(string field) => $"{field} must be a date from {Earliest:yyyy-MM-dd} to {Latest:yyyy-MM-dd}.";
+
+    public static Validator CheckDate(this Validator v, DateOnly? date, string field)
+        => v.Check(date is null || (date >= Earliest && date <= Latest), field, RangeMessage(field));
+
+    public static DateOnly Require(DateOnly date, string field)
+    {
+        new Validator().CheckDate(date, field).ThrowIfInvalid();
+        return date;
+    }
+}

@@ -60,6 +60,10 @@ public sealed class AuditApiTests : IClassFixture<ApiFactory>
     [InlineData("from=21/11/2026", "from")]
     [InlineData("action=Upsert", "action")]
     [InlineData("from=2026-11-21&to=2026-11-20", "to")]
+    [InlineData("from=0001-01-01", "from")]
+    [InlineData("to=9999-12-31", "to")]
+    [InlineData("to=0001-01-01T00:00:00Z", "to")]
+    [InlineData("from=9999-12-31T23:59:59Z", "from")]
     public async Task BadFiltersAre400ProblemWithFieldErrors(string query, string field)
     {
         var admin = await _api.ClientWithKeyAsync(ApiKeyRole.Admin);

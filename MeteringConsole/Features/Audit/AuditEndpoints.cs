@@ -40,10 +40,16 @@ public static class AuditEndpoints
         // An unencoded '+' in a query string arrives as a space.
         text = text.Trim().Replace(' ', '+');
         if (DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            QueryDates.Require(DateOnly.FromDateTime(day), field);
             return DateTime.SpecifyKind(endOfDay ? day.AddDays(1).AddTicks(-1) : day, DateTimeKind.Utc);
+        }
         if (DateTimeOffset.TryParseExact(text, DateTimeFormats, CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
+        {
+            QueryDates.Require(DateOnly.FromDateTime(instant.UtcDateTime), field);
             return instant.UtcDateTime;
+        }
         throw new ValidationException(field, $"'{text}' is not an ISO date (2026-11-21) or date-time (2026-11-21T08:30:00Z).");
     }
 

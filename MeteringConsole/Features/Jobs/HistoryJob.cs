@@ -70,7 +70,10 @@ public abstract class HistoryJob
             }
             catch (Exception e)
             {
-                _log.LogError(e, "Job {Job} failed", JobName);
+                // A refusal (a finalized period, bad input) is recorded on the run; only the unexpected needs its stack trace.
+                if (e is ValidationException or ConflictException or ForbiddenException or NotFoundException or OperationCanceledException)
+                    _log.LogInformation("Job {Job} did not run: {Reason}", JobName, e.Message);
+                else _log.LogError(e, "Job {Job} failed", JobName);
                 await _history.FinishAsync(runId, null, e is OperationCanceledException ? "Cancelled: the console was shutting down." : e.Message);
             }
         }

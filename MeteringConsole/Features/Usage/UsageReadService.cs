@@ -126,8 +126,9 @@ public sealed class UsageReadService
 
     private (DateOnly From, DateOnly To) Range(DateOnly? from, DateOnly? to)
     {
+        new Validator().CheckDate(from, "from").CheckDate(to, "to").ThrowIfInvalid();
         var end = to ?? Today();
-        var start = from ?? end.AddDays(-29);
+        var start = from ?? (end.DayNumber - QueryDates.Earliest.DayNumber < 29 ? QueryDates.Earliest : end.AddDays(-29));
         new Validator()
             .Check(start <= end, "from", "from must not be after to.")
             .Check(end.DayNumber - start.DayNumber < MaxDays, "to", $"Ask for at most {MaxDays} days at a time.")

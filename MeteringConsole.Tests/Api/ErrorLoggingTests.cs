@@ -1,0 +1,59 @@
+using System.Net;
+using System.Net.Http.Json;
+using MeteringConsole.Data;
+using MeteringConsole.Domain;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MeteringConsole.Tests.Api;
+
+/// <summary>Client errors are the caller's business: logged as information, no stack trace. Server errors keep theirs.</summary>
+public sealed class ErrorLoggingTests : IAsyncLifetime
+{
+    private readonly ApiFactory _api = new() { Settings = { ["Jobs:Enabled"] = "false" } };
+    private readonly CapturedLogs _logs = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    [Fact]
+    public async Task ClientErrorsAreLoggedAsInformationWithoutStackTraces()
+    {
+        var secret = await _api.CreateKeyAsync(ApiKeyRole.Admin);
+        var http = Logged(_api).CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", secret);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/v1/audit?action=Upsert")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsJsonAsync("/api/v1/clients", new { name = "" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/v1/clients/4242")).StatusCode);
+        await http.PostAsJsonAsync("/api/v1/clients", new { name = "Twice" });
+        Assert.Equal(HttpStatusCode.Conflict, (await http.PostAsJsonAsync("/api/v1/clients", new { name = "Twice" })).StatusCode);
+
+        Assert.DoesNotContain(_logs.Entries, e => e.Exception is not null || e.Level >= LogLevel.Warning);
+        var answered = _logs.Entries.Where(e => e.Category == typeof(MeteringConsole.Api.ApiExceptionHandler).FullName).ToList();
+        Assert.Equal(4, answered.Count);
+        Assert.All(answered, e => Assert.Equal(LogLevel.Information, e.Level));
+        Assert.Contains(answered, e => e.Message.Contains("404") && e.Message.Contains("/api/v1/clients/4242"));
+    }
+
+    [Fact]
+    public async Task ServerErrorsAreLoggedAsErrorsWithTheirException()
+    {
+        // The key check reads the database: a connection string that cannot open makes it fail on the server.
+        var broken = Logged(_api).WithWebHostBuilder(b => b.ConfigureServices(s =>
+            s.AddSingleton(new DatabaseOptions("Data Source=/nonexistent-folder/for-this-test/app.db;Mode=ReadOnly"))));
+        var http = broken.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await _api.CreateKeyAsync(ApiKeyRole.Admin));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, (await http.GetAsync("/api/v1/clients")).StatusCode);
+
+        var error = Assert.Single(_logs.Entries, e => e.Level >= LogLevel.Error && e.Category == typeof(MeteringConsole.Api.ApiExceptionHandler).FullName);
+        Assert.NotNull(error.Exception);
+        Assert.Contains("unable to open database file", error.Exception.ToString());
+    }
+
+    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<MeteringConsole.Program> Logged(ApiFactory api)
+        => api.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(_logs)));
+}
