@@ -22,6 +22,15 @@ public sealed class CommandLineTests : IDisposable
         return (long)cmd.ExecuteScalar()!;
     }
 
+    private string Text(string sql)
+    {
+        using var connection = new SqliteConnection(_db.ConnectionString);
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return (string)cmd.ExecuteScalar()!;
+    }
+
     [Fact]
     public async Task DbMigrateCreatesTheSchema()
     {
@@ -78,6 +87,25 @@ public sealed class CommandLineTests : IDisposable
         var duplicate = await Run(new[] { "user", "add", "--email", "C@example.test", "--role", "Admin" }, password: "a-long-password-1");
         Assert.Equal(1, duplicate.ExitCode);
         Assert.Equal(1, Scalar("SELECT COUNT(*) FROM AspNetUsers"));
+    }
+
+    [Fact]
+    public async Task UserRoleAndUserPasswordChangeAnAccountAndAreAuditedAsTheCommandLine()
+    {
+        await Run(new[] { "user", "add", "--email", "di@example.test", "--role", "Viewer" }, password: "a-long-password-1");
+        var hashBefore = Text("SELECT PasswordHash FROM AspNetUsers");
+
+        var role = await Run(new[] { "user", "role", "--email", "di@example.test", "--role", "operator" });
+        var password = await Run(new[] { "user", "password", "--email", "di@example.test" }, stdin: "a-new-long-password-2\n");
+        var unknown = await Run(new[] { "user", "role", "--email", "nobody@example.test", "--role", "Admin" });
+
+        Assert.Equal((0, 0, 1), (role.ExitCode, password.ExitCode, unknown.ExitCode));
+        Assert.Contains("nobody@example.test", unknown.StdErr);
+        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM AspNetUserRoles ur JOIN AspNetRoles r ON r.Id = ur.RoleId WHERE r.Name = 'Operator'"));
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM AspNetUserRoles ur JOIN AspNetRoles r ON r.Id = ur.RoleId WHERE r.Name = 'Viewer'"));
+        Assert.NotEqual(hashBefore, Text("SELECT PasswordHash FROM AspNetUsers"));
+        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM audit_entries WHERE \"table\" = 'AspNetUsers' AND action = 'Update' AND new_values LIKE '%\"password\":\"(changed)\"%' AND actor = 'system:cli'"));
+        Assert.Equal(3, Scalar("SELECT COUNT(*) FROM audit_entries WHERE \"table\" = 'AspNetUserRoles' AND actor = 'system:cli'"));
     }
 
     [Fact]

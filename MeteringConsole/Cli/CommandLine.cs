@@ -10,13 +10,13 @@ public sealed record Command(string Verb, IReadOnlyDictionary<string, string> Op
 }
 
 /// <summary>
-/// <c>user add</c>, <c>apikey create</c>, <c>db migrate</c> and <c>sample</c>: same executable and
+/// <c>user add</c>, <c>user role</c>, <c>user password</c>, <c>apikey create</c>, <c>db migrate</c> and <c>sample</c>: same executable and
 /// configuration as the console; runs, prints, exits. Errors go to stderr with exit code 1 (bad
 /// input) or 2 (unknown command).
 /// </summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = { "user add", "apikey create", "db migrate", "sample" };
+    private static readonly string[] Verbs = { "user add", "user role", "user password", "apikey create", "db migrate", "sample" };
 
     public static Command? Parse(string[] args)
     {
@@ -61,6 +61,8 @@ public static class CommandLine
             {
                 "db migrate" => await MigrateAsync(services),
                 "user add" => await UserCommands.AddAsync(services, command),
+                "user role" => await UserCommands.RoleAsync(services, command),
+                "user password" => await UserCommands.PasswordAsync(services, command),
                 "apikey create" => await ApiKeyCommands.CreateAsync(services, command),
                 "sample" => await SampleCommand.RunAsync(services, command),
                 _ => 2,

@@ -28,6 +28,7 @@ public static class UiRegistration
 
     public static WebApplication UseConsolePipeline(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler("/error", createScopeForErrors: true);
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         // The API answers problem+json for unknown paths; every other unknown URL shows the console's page.

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using MeteringConsole.Common;
 using MeteringConsole.Domain;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -10,7 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace MeteringConsole.Data;
 
 /// <summary>
-/// Records every insert, update and delete of an <see cref="IAudited"/> entity, with the actor and
+/// Records every insert, update and delete of an <see cref="IAudited"/> entity (and of a console
+/// user's role memberships), with the actor and
 /// old/new values as JSON, in the same transaction as the change. Audit entries themselves can only
 /// be added: the interceptor refuses changes to them and database triggers refuse raw SQL.
 /// </summary>
@@ -38,8 +40,9 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
             throw new InvalidOperationException("Audit entries are append-only.");
 
         var changes = tracker.Entries()
-            .Where(e => e.Entity is IAudited && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
-            .Select(e => new PendingChange(e, e.State, e.State == EntityState.Added ? null : Values(e, original: true)))
+            .Where(e => e.Entity is IAudited or IdentityUserRole<string> && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .Select(e => new PendingChange(e, e.State, e.State == EntityState.Added ? null : Values(e, original: true),
+                e.State == EntityState.Modified ? ChangedSecrets(e) : []))
             .ToList();
         if (changes.Count == 0) return result;
 
@@ -105,9 +108,14 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
                 action = "Update";
                 var current = Values(entry, original: false);
                 var changed = current.Keys.Where(k => !Equals(current[k], change.Original![k])).ToList();
-                if (changed.Count == 0) return;
-                oldValues = Json(changed.ToDictionary(k => k, k => change.Original![k]));
-                newValues = Json(changed.ToDictionary(k => k, k => current[k]));
+                var secrets = change.ChangedSecrets;
+                if (changed.Count == 0 && secrets.Count == 0) return;
+                var before = changed.ToDictionary(k => k, k => change.Original![k]);
+                var after = changed.ToDictionary(k => k, k => current[k]);
+                // A new password or key secret is recorded as changed, never by its hash.
+                foreach (var secret in secrets) (before[secret], after[secret]) = ("(hidden)", "(changed)");
+                oldValues = Json(before);
+                newValues = Json(after);
                 break;
         }
 
@@ -117,9 +125,28 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
     }
 
     private static Dictionary<string, object?> Values(EntityEntry entry, bool original)
-        => entry.Properties
-            .Where(p => !p.Metadata.Name.Contains("Hash", StringComparison.Ordinal))
+    {
+        var values = entry.Properties
+            .Where(p => !IsSecret(p.Metadata.Name) && !IsStamp(p.Metadata.Name))
             .ToDictionary(p => SnakeCaseNaming.ToSnake(p.Metadata.Name), p => original ? p.OriginalValue : p.CurrentValue);
+        // A user's role row holds two ids; the role's name says what changed.
+        if (entry.Entity is IdentityUserRole<string> link)
+            values["role"] = entry.Context.ChangeTracker.Entries<IdentityRole>().FirstOrDefault(r => r.Entity.Id == link.RoleId)?.Entity.Name;
+        return values;
+    }
+
+    /// <summary>Hashes (password, API key secret) are never written to the log, not even as a change of hash.</summary>
+    private static bool IsSecret(string property) => property.EndsWith("Hash", StringComparison.Ordinal);
+
+    /// <summary>Identity's security and concurrency stamps: random tokens that say nothing to a reader and are not kept.</summary>
+    private static bool IsStamp(string property) => property.EndsWith("Stamp", StringComparison.Ordinal);
+
+    /// <summary>"password" for PasswordHash, "secret" for SecretHash: the secrets whose hash this update replaces.</summary>
+    private static IReadOnlyList<string> ChangedSecrets(EntityEntry entry)
+        => entry.Properties
+            .Where(p => IsSecret(p.Metadata.Name) && !Equals(p.OriginalValue, p.CurrentValue))
+            .Select(p => SnakeCaseNaming.ToSnake(p.Metadata.Name[..^"Hash".Length]))
+            .ToList();
 
     private static string Json(Dictionary<string, object?> values)
         => JsonSerializer.Serialize(values, JsonOptions);
@@ -130,6 +157,7 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
     };
 }
 
-internal sealed record PendingChange(EntityEntry Entry, EntityState State, Dictionary<string, object?>? Original);
+/// <param name="ChangedSecrets">Taken before saving, like <paramref name="Original"/>: afterwards original and current values agree.</param>
+internal sealed record PendingChange(EntityEntry Entry, EntityState State, Dictionary<string, object?>? Original, IReadOnlyList<string> ChangedSecrets);
 
 internal sealed record PendingAudit(Actor Actor, List<PendingChange> Changes, IDbContextTransaction? OwnTransaction);

@@ -4,7 +4,7 @@ namespace MeteringConsole.Domain;
 public class AuditEntry
 {
     public long Id { get; set; }
-    /// <summary>Insert, Update or Delete.</summary>
+    /// <summary>Insert, Update or Delete; SignIn or SignOut for a console user's session.</summary>
     public string Action { get; set; } = "";
     public string Table { get; set; } = "";
     public string RecordId { get; set; } = "";

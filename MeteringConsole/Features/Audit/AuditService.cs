@@ -9,7 +9,7 @@ public sealed record AuditRow(long Id, string Action, string Table, string Recor
     int? ApiKeyId, DateTime CreatedAt, string? OldValues, string? NewValues);
 
 /// <summary>
-/// Which entries to show. Table is exact; action is Insert, Update or Delete; actor is a part of the
+/// Which entries to show. Table is exact; action is one of <see cref="AuditService.Actions"/>; actor is a part of the
 /// actor label (any case); From and To are inclusive UTC instants.
 /// </summary>
 public sealed record AuditFilter(string? Table = null, string? Action = null, string? Actor = null,
@@ -18,7 +18,8 @@ public sealed record AuditFilter(string? Table = null, string? Action = null, st
 /// <summary>Reads the audit log. Entries are written only by the audit interceptor; nothing here changes them.</summary>
 public sealed class AuditService
 {
-    public static readonly string[] Actions = { "Insert", "Update", "Delete" };
+    /// <summary>Changes of rows, and the sign-ins and sign-outs of console users (which change no row).</summary>
+    public static readonly string[] Actions = { "Insert", "Update", "Delete", "SignIn", "SignOut" };
 
     private readonly IDbContextFactory<AppDbContext> _dbs;
     private readonly CurrentActor _actor;
@@ -64,7 +65,7 @@ public sealed class AuditService
             ? null
             : Actions.FirstOrDefault(a => a.Equals(filter.Action.Trim(), StringComparison.OrdinalIgnoreCase));
         new Validator()
-            .Check(string.IsNullOrWhiteSpace(filter.Action) || action is not null, "action", "Action must be Insert, Update or Delete.")
+            .Check(string.IsNullOrWhiteSpace(filter.Action) || action is not null, "action", $"Action must be one of {string.Join(", ", Actions)}.")
             .Check(filter.From is null || filter.To is null || filter.From <= filter.To, "to", "To must not be before from.")
             .ThrowIfInvalid();
         return action;
