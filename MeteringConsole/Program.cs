@@ -6,7 +6,7 @@ using MeteringConsole.Data;
 using MeteringConsole.Features;
 
 ShutdownSignals.RestoreInterrupt();
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppFolder.ContentRoot(args) });
 var command = CommandLine.Parse(args);
 if (command is not null) CommandLine.QuietLogging(builder.Logging);
 

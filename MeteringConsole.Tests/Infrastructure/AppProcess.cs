@@ -45,12 +45,14 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the app; it deletes the database on dispose unless <paramref name="ownsDatabase"/> is false.</summary>
+    /// <param name="workingDirectory">The folder it is started from; the app's own folder when null.</param>
     public static async Task<AppProcess> StartAsync(TempDatabase database, bool ownsDatabase = true,
-        IDictionary<string, string>? environment = null)
+        IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
         var psi = StartInfo(database, new[] { "--urls", url });
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var process = Process.Start(psi)!;
         var app = new AppProcess(process, database, url, ownsDatabase);
