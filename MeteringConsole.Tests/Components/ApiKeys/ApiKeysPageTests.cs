@@ -57,8 +57,8 @@ public sealed class ApiKeysPageTests
         page.WaitForAssertion(() => Assert.Equal("key-30", Names(page)[0]));
 
         await page.InvokeAsync(() => page.Find("input[aria-label='Search keys']").Input("key-1"));
-        // MudBlazor's debounce runs on the injected clock, which the tests pin.
-        ctx.App.Clock.Advance(TimeSpan.FromMilliseconds(300));
+        // MudBlazor's debounce runs on the injected clock, which the tests pin; its timer may start after the input event.
+        await PinnedClock.PassDebounceAsync(ctx, () => Names(page).Count == 10);
         page.WaitForAssertion(() => Assert.Equal(10, Names(page).Count));
         Assert.All(Names(page), n => Assert.StartsWith("key-1", n));
     }
