@@ -53,4 +53,35 @@ public sealed class RecordUsageBrowserTests
         await Assertions.Expect(usage.Locator("[data-unit-type='vcpu-hours'] svg").First).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "assets-usage-chart");
     }
+
+    [Fact]
+    public async Task TheCopiedCurlSnippetRecordsTheReadingWhenPastedInAShell()
+    {
+        var key = await AppProcess.RunCommandAsync(_browser.App.Database, new[] { "apikey", "create", "--name", "curl-snippet", "--role", "Ingest" });
+        Assert.Equal(0, key.ExitCode);
+        var page = await _browser.SignInAsync(BrowserFixture.OperatorEmail);
+        await BrowserFixture.GotoAsync(page, "/usage/record");
+        await page.Locator(".mc-new-asset input[type=checkbox]").CheckAsync();
+        await page.FillAsync("input#source", "vmware");
+        await page.Keyboard.PressAsync("Escape");
+        await page.FillAsync("input#asset_id", "vm-curl-snippet");
+        await page.Locator(".mud-select:has(input#unit_type)").First.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^vcpu-hours$") }).ClickAsync();
+        await page.FillAsync("input#value", "3");
+        await page.ClickAsync("button:has-text('Add metadata')");
+        await page.Locator(".mc-metadata-key input").FillAsync("owner");
+        await page.Locator(".mc-metadata-value input").FillAsync("O'Brien $HOME");
+        var preview = page.Locator("[data-testid=curl-preview]");
+        await Assertions.Expect(preview).ToContainTextAsync("O'\\''Brien");
+
+        var snippet = await preview.InnerTextAsync();
+        var shell = new System.Diagnostics.ProcessStartInfo("bash", new[] { "-c", snippet }) { RedirectStandardOutput = true, RedirectStandardError = true };
+        shell.Environment["METERING_API_KEY"] = key.StdOut.Trim().Split('\n')[^1].Trim();
+        using var bash = System.Diagnostics.Process.Start(shell)!;
+        var output = await bash.StandardOutput.ReadToEndAsync();
+        await bash.WaitForExitAsync();
+
+        Assert.True(bash.ExitCode == 0, await bash.StandardError.ReadToEndAsync());
+        Assert.Contains("\"accepted\":1", output);
+    }
 }

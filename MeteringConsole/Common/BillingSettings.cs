@@ -106,11 +106,16 @@ public sealed class BillingSettings
         if (string.IsNullOrWhiteSpace(name)
             || !DateOnly.TryParseExact(name.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
             throw new ValidationException(field, "Give the period by its start date, YYYY-MM-DD.");
-        Period? period;
-        try { period = PeriodStartingOn(date); }
-        catch (ArgumentOutOfRangeException) { period = null; }
-        return period ?? throw new ValidationException(field,
-            $"{date:yyyy-MM-dd} is not the start of a billing period (periods are {CycleDescription}); the period containing it starts on {PeriodContainingDate(date).Name}.");
+        try
+        {
+            return PeriodStartingOn(date) ?? throw new ValidationException(field,
+                $"{date:yyyy-MM-dd} is not the start of a billing period (periods are {CycleDescription}); the period containing it starts on {PeriodContainingDate(date).Name}.");
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // The period, or its end, falls outside the calendar DateTime can hold.
+            throw new ValidationException(field, $"{date:yyyy-MM-dd} is outside the range of billing periods.");
+        }
     }
 
     private Period PeriodContainingDate(DateOnly date) => PeriodAt(IndexOf(date));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Data.Common;
 using System.Text.Json;
 using MeteringConsole.Common;
@@ -120,9 +121,21 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
         }
 
         await AuditRows.InsertAsync(connection, transaction, action, entry.Metadata.GetTableName() ?? entry.Metadata.ClrType.Name,
-            string.Join(",", entry.Metadata.FindPrimaryKey()!.Properties.Select(p => entry.Property(p.Name).CurrentValue)),
+            string.Join(",", entry.Metadata.FindPrimaryKey()!.Properties.Select(p => RecordIdPart(entry.Property(p.Name).CurrentValue))),
             actor, now, oldValues, newValues, ct);
     }
+
+    /// <summary>
+    /// A key as people and scripts read it, whatever the server's culture: a date key (a billing
+    /// period) in ISO form, yyyy-MM-dd at midnight, else the round-trip form.
+    /// </summary>
+    public static string RecordIdPart(object? value) => value switch
+    {
+        DateTime d when d.TimeOfDay == TimeSpan.Zero => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime d => d.ToString("O", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value?.ToString() ?? "",
+    };
 
     private static Dictionary<string, object?> Values(EntityEntry entry, bool original)
     {

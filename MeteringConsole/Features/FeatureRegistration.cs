@@ -8,6 +8,7 @@ using MeteringConsole.Features.Clients;
 using MeteringConsole.Features.Dashboard;
 using MeteringConsole.Features.Health;
 using MeteringConsole.Features.Jobs;
+using MeteringConsole.Features.OverUnder;
 using MeteringConsole.Features.Projections;
 using MeteringConsole.Features.Suppressions;
 using MeteringConsole.Features.UnitTypes;
@@ -30,6 +31,7 @@ public static class FeatureRegistration
             .AddAudit()
             .AddUsage()
             .AddBilling()
+            .AddOverUnder()
             .AddDashboard();
 
     public static WebApplication MapFeatureEndpoints(this WebApplication app)
@@ -44,7 +46,8 @@ public static class FeatureRegistration
             .MapAuditEndpoints()
             .MapUsageEndpoints()
             .MapBillingEndpoints()
-            .MapProjectionEndpoints();
+            .MapProjectionEndpoints()
+            .MapOverUnderEndpoints();
         return app;
     }
 }

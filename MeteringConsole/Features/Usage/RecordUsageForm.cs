@@ -61,7 +61,9 @@ public sealed class RecordUsageForm
         if (e.AssetName is not null) body["asset_name"] = e.AssetName;
         if (e.Metadata is not null) body["metadata"] = e.Metadata;
         var json = JsonSerializer.Serialize(body, PreviewJson).Replace("'", "'\\''");
-        return $"curl -X POST '{apiBase}api/v1/usage' \\\n  -H 'Authorization: Bearer $METERING_API_KEY' \\\n  -H 'Content-Type: application/json' \\\n  -d '{json}'";
+        // The key header is in double quotes so the shell expands $METERING_API_KEY; the body stays in
+        // single quotes so nothing in it is expanded (its own quotes are escaped above).
+        return $"curl -sS -X POST '{apiBase}api/v1/usage' \\\n  -H \"Authorization: Bearer $METERING_API_KEY\" \\\n  -H 'Content-Type: application/json' \\\n  -d '{json}'";
     }
 
     private static readonly JsonSerializerOptions PreviewJson = new()
