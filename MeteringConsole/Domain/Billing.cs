@@ -34,6 +34,9 @@ public class BillingReading
     public string SourceType { get; set; } = "";
     public string UnitType { get; set; } = "";
     public Aggregation Aggregation { get; set; }
+    /// <summary>The contract dates the line was billed under.</summary>
+    public DateOnly StartsOn { get; set; }
+    public DateOnly? EndsOn { get; set; }
     public decimal TotalUsage { get; set; }
     public decimal Commit { get; set; }
     public decimal BaseRate { get; set; }

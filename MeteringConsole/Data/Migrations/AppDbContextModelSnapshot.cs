@@ -522,6 +522,10 @@ namespace MeteringConsole.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<DateOnly?>("EndsOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ends_on");
+
                     b.Property<long>("FinalCost")
                         .HasColumnType("INTEGER")
                         .HasColumnName("final_cost");
@@ -555,6 +559,10 @@ namespace MeteringConsole.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT")
                         .HasColumnName("source_type");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("starts_on");
 
                     b.Property<long>("TotalUsage")
                         .HasColumnType("INTEGER")

@@ -123,9 +123,9 @@ public sealed class BillingEngine
             insert.Transaction = transaction;
             insert.CommandText = """
                 INSERT INTO billing_readings (billing_run_id, bucket_id, client_id, period_start, period_end, bucket_name, source_type, unit_type,
-                    aggregation, total_usage, "commit", base_rate, overage_rate, committed_cost, overage_units, overage_cost, buffer_units,
+                    aggregation, starts_on, ends_on, total_usage, "commit", base_rate, overage_rate, committed_cost, overage_units, overage_cost, buffer_units,
                     buffer_cost, final_cost, finalized, created_at)
-                VALUES ($run, $bucket, $client, $start, $end, $name, $source, $unit, $aggregation, $usage, $commit, $base, $overage, $committed,
+                VALUES ($run, $bucket, $client, $start, $end, $name, $source, $unit, $aggregation, $startsOn, $endsOn, $usage, $commit, $base, $overage, $committed,
                     $overageUnits, $overageCost, $bufferUnits, $bufferCost, $final, 0, $now)
                 """;
             insert.Parameters.AddWithValue("$run", runId);
@@ -135,7 +135,7 @@ public sealed class BillingEngine
             var names = new[] { "$bucket", "$client", "$usage", "$commit", "$base", "$overage", "$committed", "$overageUnits", "$overageCost", "$bufferUnits", "$bufferCost", "$final" };
             var p = names.Select(n => insert.Parameters.Add(n, SqliteType.Integer)).ToArray();
             // What the bucket is billed as, kept on the line: a later rename or change of the bucket leaves it alone.
-            var billedAs = new[] { "$name", "$source", "$unit", "$aggregation" }.Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
+            var billedAs = new[] { "$name", "$source", "$unit", "$aggregation", "$startsOn", "$endsOn" }.Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
             insert.Prepare();
             foreach (var bucket in usage)
             {
@@ -157,6 +157,8 @@ public sealed class BillingEngine
                 billedAs[1].Value = bucket.SourceType;
                 billedAs[2].Value = bucket.UnitType;
                 billedAs[3].Value = bucket.Aggregation.ToString();
+                billedAs[4].Value = bucket.StartsOn;
+                billedAs[5].Value = (object?)bucket.EndsOn ?? DBNull.Value;
                 insert.ExecuteNonQuery();
             }
         }

@@ -78,6 +78,7 @@ public sealed class BillingExport
             foreach (var header in new[]
             {
                 "period_start", "period_end", "client_id", "client", "bucket_id", "bucket", "source_type", "unit_type", "aggregation",
+                "starts_on", "ends_on",
                 "total_usage", "commit", $"base_rate_{currency}", $"overage_rate_{currency}", $"committed_cost_{currency}", "overage_units",
                 $"overage_cost_{currency}", "buffer_units", $"buffer_cost_{currency}", $"final_cost_{currency}", "currency", "finalized",
             })
@@ -94,6 +95,8 @@ public sealed class BillingExport
                 csv.WriteField(l.SourceType);
                 csv.WriteField(l.UnitType);
                 csv.WriteField(BillingMath.Name(l.Aggregation));
+                csv.WriteField(BucketService.DateText(l.StartsOn));
+                csv.WriteField(l.EndsOn is DateOnly end ? BucketService.DateText(end) : "");
                 csv.WriteField(Number(l.TotalUsage));
                 csv.WriteField(Number(l.Commit));
                 csv.WriteField(Number(l.BaseRate));

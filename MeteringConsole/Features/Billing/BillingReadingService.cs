@@ -15,7 +15,7 @@ public sealed record StatementRow(int ClientId, string ClientName, string Period
 public sealed record BillingReadingRow(long Id, int ClientId, string ClientName, int BucketId, string BucketName, string SourceType,
     string UnitType, Aggregation Aggregation, string PeriodStart, string PeriodEnd, decimal TotalUsage, decimal Commit, decimal BaseRate,
     decimal OverageRate, decimal CommittedCost, decimal OverageUnits, decimal OverageCost, decimal BufferUnits, decimal BufferCost,
-    decimal FinalCost, bool Finalized, int BillingRunId);
+    decimal FinalCost, bool Finalized, int BillingRunId, DateOnly StartsOn = default, DateOnly? EndsOn = null);
 
 /// <summary>A billed period: what it adds up to, and whether it is finalized.</summary>
 public sealed record BilledPeriodRow(string PeriodStart, string PeriodEnd, int Clients, int Buckets, decimal TotalCost, bool Finalized,
@@ -157,7 +157,7 @@ public sealed class BillingReadingService
         cmd.CommandText = $"""
             SELECT r.id, r.client_id, c.name, r.bucket_id, r.bucket_name, r.source_type, r.unit_type, r.aggregation, r.period_start, r.total_usage, r."commit",
                    r.base_rate, r.overage_rate, r.committed_cost, r.overage_units, r.overage_cost, r.buffer_units, r.buffer_cost, r.final_cost,
-                   r.finalized, r.billing_run_id
+                   r.finalized, r.billing_run_id, r.starts_on, r.ends_on
             {from} WHERE {where}
             ORDER BY r.period_start DESC, c.name, r.bucket_name, r.bucket_id LIMIT $take OFFSET $skip
             """;
@@ -173,7 +173,8 @@ public sealed class BillingReadingService
                 reader.GetString(5), reader.GetString(6), Enum.Parse<Aggregation>(reader.GetString(7)), p.Name, EndName(p),
                 Units(reader.GetInt64(9)), Units(reader.GetInt64(10)), Units(reader.GetInt64(11)), Units(reader.GetInt64(12)),
                 Money(reader.GetInt64(13)), Units(reader.GetInt64(14)), Money(reader.GetInt64(15)), Units(reader.GetInt64(16)),
-                Money(reader.GetInt64(17)), Money(reader.GetInt64(18)), reader.GetInt64(19) == 1, reader.GetInt32(20)));
+                Money(reader.GetInt64(17)), Money(reader.GetInt64(18)), reader.GetInt64(19) == 1, reader.GetInt32(20),
+                DateOnly.Parse(reader.GetString(21), CultureInfo.InvariantCulture), reader.IsDBNull(22) ? null : DateOnly.Parse(reader.GetString(22), CultureInfo.InvariantCulture)));
         }
         return new Page<BillingReadingRow>(rows, total);
     }

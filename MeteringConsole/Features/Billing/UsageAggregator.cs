@@ -8,7 +8,8 @@ namespace MeteringConsole.Features.Billing;
 
 /// <summary>A bucket as billing sees it (and bills it as), with its usage over a range of days.</summary>
 public sealed record BucketUsage(int BucketId, int ClientId, Aggregation Aggregation, decimal Commit, decimal BaseRate,
-    decimal OverageRate, decimal Usage, string Name = "", string SourceType = "", string UnitType = "");
+    decimal OverageRate, decimal Usage, string Name = "", string SourceType = "", string UnitType = "", string StartsOn = "",
+    string? EndsOn = null);
 
 /// <summary>
 /// Usage of buckets over a range of local days, from the daily rollups (never raw readings):
@@ -20,7 +21,7 @@ public sealed record BucketUsage(int BucketId, int ClientId, Aggregation Aggrega
 public static class UsageAggregator
 {
     private const string BucketsSql = """
-        SELECT b.id, b.client_id, b.aggregation, b."commit", b.base_rate, b.overage_rate, b.name, s.name, u.name
+        SELECT b.id, b.client_id, b.aggregation, b."commit", b.base_rate, b.overage_rate, b.name, s.name, u.name, b.starts_on, b.ends_on
         FROM billing_buckets b JOIN source_types s ON s.id = b.source_type_id JOIN unit_types u ON u.id = b.unit_type_id
         WHERE 1 = 1 /*filter*/ ORDER BY b.id
         """;
@@ -71,7 +72,7 @@ public static class UsageAggregator
             while (await reader.ReadAsync(ct))
                 buckets[reader.GetInt32(0)] = new BucketUsage(reader.GetInt32(0), reader.GetInt32(1), Enum.Parse<Aggregation>(reader.GetString(2)),
                     SqlValues.FromMicros(reader.GetInt64(3)), SqlValues.FromMicros(reader.GetInt64(4)), SqlValues.FromMicros(reader.GetInt64(5)), 0,
-                    reader.GetString(6), reader.GetString(7), reader.GetString(8));
+                    reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10));
         }
 
         var usage = buckets.Keys.ToDictionary(id => id, _ => 0m);

@@ -27,6 +27,12 @@ namespace MeteringConsole.Data.Migrations
                 nullable: false,
                 defaultValue: "");
 
+            migrationBuilder.AddColumn<DateOnly>(
+                name: "ends_on",
+                table: "billing_readings",
+                type: "TEXT",
+                nullable: true);
+
             migrationBuilder.AddColumn<string>(
                 name: "source_type",
                 table: "billing_readings",
@@ -34,6 +40,13 @@ namespace MeteringConsole.Data.Migrations
                 maxLength: 100,
                 nullable: false,
                 defaultValue: "");
+
+            migrationBuilder.AddColumn<DateOnly>(
+                name: "starts_on",
+                table: "billing_readings",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: new DateOnly(1, 1, 1));
 
             migrationBuilder.AddColumn<string>(
                 name: "unit_type",
@@ -71,7 +84,9 @@ namespace MeteringConsole.Data.Migrations
                     bucket_name = (SELECT b.name FROM billing_buckets b WHERE b.id = billing_readings.bucket_id),
                     source_type = (SELECT s.name FROM billing_buckets b JOIN source_types s ON s.id = b.source_type_id WHERE b.id = billing_readings.bucket_id),
                     unit_type = (SELECT u.name FROM billing_buckets b JOIN unit_types u ON u.id = b.unit_type_id WHERE b.id = billing_readings.bucket_id),
-                    aggregation = (SELECT b.aggregation FROM billing_buckets b WHERE b.id = billing_readings.bucket_id);
+                    aggregation = (SELECT b.aggregation FROM billing_buckets b WHERE b.id = billing_readings.bucket_id),
+                    starts_on = (SELECT b.starts_on FROM billing_buckets b WHERE b.id = billing_readings.bucket_id),
+                    ends_on = (SELECT b.ends_on FROM billing_buckets b WHERE b.id = billing_readings.bucket_id);
                 """);
             // ---- End of hand-written backfill -------------------------------------------------
         }
@@ -88,7 +103,15 @@ namespace MeteringConsole.Data.Migrations
                 table: "billing_readings");
 
             migrationBuilder.DropColumn(
+                name: "ends_on",
+                table: "billing_readings");
+
+            migrationBuilder.DropColumn(
                 name: "source_type",
+                table: "billing_readings");
+
+            migrationBuilder.DropColumn(
+                name: "starts_on",
                 table: "billing_readings");
 
             migrationBuilder.DropColumn(

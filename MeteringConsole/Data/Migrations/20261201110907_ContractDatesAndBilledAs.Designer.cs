@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MeteringConsole.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201104912_ContractDatesAndBilledAs")]
+    [Migration("20261201110907_ContractDatesAndBilledAs")]
     partial class ContractDatesAndBilledAs
     {
         /// <inheritdoc />
@@ -525,6 +525,10 @@ namespace MeteringConsole.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<DateOnly?>("EndsOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ends_on");
+
                     b.Property<long>("FinalCost")
                         .HasColumnType("INTEGER")
                         .HasColumnName("final_cost");
@@ -558,6 +562,10 @@ namespace MeteringConsole.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT")
                         .HasColumnName("source_type");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("starts_on");
 
                     b.Property<long>("TotalUsage")
                         .HasColumnType("INTEGER")
