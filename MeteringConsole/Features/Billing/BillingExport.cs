@@ -78,9 +78,10 @@ public sealed class BillingExport
             foreach (var header in new[]
             {
                 "period_start", "period_end", "client_id", "client", "bucket_id", "bucket", "source_type", "unit_type", "aggregation",
-                "starts_on", "ends_on",
                 "total_usage", "commit", $"base_rate_{currency}", $"overage_rate_{currency}", $"committed_cost_{currency}", "overage_units",
                 $"overage_cost_{currency}", "buffer_units", $"buffer_cost_{currency}", $"final_cost_{currency}", "currency", "finalized",
+                // Added with contract dates: at the end, so readers of the earlier columns are unaffected.
+                "starts_on", "ends_on",
             })
                 csv.WriteField(header);
             csv.NextRecord();
@@ -95,8 +96,6 @@ public sealed class BillingExport
                 csv.WriteField(l.SourceType);
                 csv.WriteField(l.UnitType);
                 csv.WriteField(BillingMath.Name(l.Aggregation));
-                csv.WriteField(BucketService.DateText(l.StartsOn));
-                csv.WriteField(l.EndsOn is DateOnly end ? BucketService.DateText(end) : "");
                 csv.WriteField(Number(l.TotalUsage));
                 csv.WriteField(Number(l.Commit));
                 csv.WriteField(Number(l.BaseRate));
@@ -109,6 +108,8 @@ public sealed class BillingExport
                 csv.WriteField(Cents(l.FinalCost));
                 csv.WriteField(_settings.Currency);
                 csv.WriteField(l.Finalized ? "true" : "false");
+                csv.WriteField(BucketService.DateText(l.StartsOn));
+                csv.WriteField(l.EndsOn is DateOnly end ? BucketService.DateText(end) : "");
                 csv.NextRecord();
             }
         }
