@@ -69,11 +69,15 @@ public static class BillingEndpoints
         return api;
     }
 
-    /// <param name="EndsOn">A date, or null for open-ended; left out of a PUT it keeps its value (hence not a plain string).</param>
     public sealed record BucketBody(int? ClientId, string? Name, string? SourceType, string? UnitType, string? Aggregation, decimal? Commit,
-        decimal? BaseRate, decimal? OverageRate, bool? Reviewed, bool? Enabled, string[]? AssetIds, string? StartsOn = null,
-        JsonElement EndsOn = default)
+        decimal? BaseRate, decimal? OverageRate, bool? Reviewed, bool? Enabled, string[]? AssetIds, string? StartsOn = null)
     {
+        /// <summary>
+        /// A date, or null for open-ended; left out of a PUT it keeps its value, hence not a plain
+        /// string. A property rather than a parameter: OpenAPI cannot describe an undefined JsonElement default.
+        /// </summary>
+        public JsonElement EndsOn { get; init; }
+
         /// <summary>
         /// A new bucket: aggregation and rates left out come from the unit type's template; commit
         /// defaults to 0; a bucket a person creates counts as reviewed.

@@ -9,13 +9,13 @@ namespace MeteringConsole.Features.Billing;
 
 /// <summary>One client's bill for one period: the sum of its bucket lines.</summary>
 public sealed record StatementRow(int ClientId, string ClientName, string PeriodStart, string PeriodEnd, int Buckets, decimal TotalCost,
-    decimal OverageCost, decimal BufferCost, string Status, bool Finalized, bool ClientEnabled = true);
+    decimal OverageCost, decimal BufferCost, string Status, bool Finalized, bool ClientEnabled);
 
 /// <summary>A billing reading (one bucket, one period) with the names a person reads it by.</summary>
 public sealed record BillingReadingRow(long Id, int ClientId, string ClientName, int BucketId, string BucketName, string SourceType,
     string UnitType, Aggregation Aggregation, string PeriodStart, string PeriodEnd, decimal TotalUsage, decimal Commit, decimal BaseRate,
     decimal OverageRate, decimal CommittedCost, decimal OverageUnits, decimal OverageCost, decimal BufferUnits, decimal BufferCost,
-    decimal FinalCost, bool Finalized, int BillingRunId, DateOnly StartsOn = default, DateOnly? EndsOn = null);
+    decimal FinalCost, bool Finalized, int BillingRunId, DateOnly StartsOn, DateOnly? EndsOn);
 
 /// <summary>A billed period: what it adds up to, and whether it is finalized.</summary>
 public sealed record BilledPeriodRow(string PeriodStart, string PeriodEnd, int Clients, int Buckets, decimal TotalCost, bool Finalized,

@@ -9,7 +9,7 @@ namespace MeteringConsole.Features.Billing;
 
 public sealed record BucketRow(int Id, int ClientId, string ClientName, string Name, string SourceType, string UnitType,
     Aggregation Aggregation, decimal Commit, decimal BaseRate, decimal OverageRate, bool Reviewed, bool Enabled, bool AutoProvisioned,
-    DateTime CreatedAt, IReadOnlyList<string> AssetIds, DateOnly StartsOn = default, DateOnly? EndsOn = null, bool ClientEnabled = true);
+    DateTime CreatedAt, IReadOnlyList<string> AssetIds, DateOnly StartsOn, DateOnly? EndsOn, bool ClientEnabled);
 
 /// <summary>
 /// A bucket as entered. Aggregation is text as it arrives (null: the unit type's); asset ids are
