@@ -60,8 +60,8 @@ public sealed class BillingPagesBrowserTests
         await Assertions.Expect(page.Locator(".mc-toolbar button:has-text('Finalize')")).ToBeDisabledAsync();
         await BrowserFixture.ScreenshotAsync(page, "billing-finalized");
 
-        // A finalized period cannot be billed again: the page says why.
-        await page.ClickAsync("button:has-text('Run Billing')");
-        await Assertions.Expect(page.Locator(".mud-snackbar", new() { HasText = "is finalized: it cannot be billed again" })).ToBeVisibleAsync();
+        // A finalized period cannot be billed again: Run Billing is off, and the page says why.
+        await Assertions.Expect(page.Locator("button.mc-run")).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator(".mc-run-reason")).ToContainTextAsync($"Period {October} is finalized");
     }
 }

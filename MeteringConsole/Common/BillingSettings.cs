@@ -106,16 +106,18 @@ public sealed class BillingSettings
         if (string.IsNullOrWhiteSpace(name)
             || !DateOnly.TryParseExact(name.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
             throw new ValidationException(field, "Give the period by its start date, YYYY-MM-DD.");
-        try
-        {
-            return PeriodStartingOn(date) ?? throw new ValidationException(field,
-                $"{date:yyyy-MM-dd} is not the start of a billing period (periods are {CycleDescription}); the period containing it starts on {PeriodContainingDate(date).Name}.");
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            // The period, or its end, falls outside the calendar DateTime can hold.
-            throw new ValidationException(field, $"{date:yyyy-MM-dd} is outside the range of billing periods.");
-        }
+        // Outside this range the calendar (or the period after it) runs out: a clear 400, never a 500.
+        if (date < Domain.ValueLimits.EarliestDate || date > Domain.ValueLimits.LatestDate)
+            throw new ValidationException(field,
+                $"{field} must be a date from {Domain.ValueLimits.EarliestDate:yyyy-MM-dd} to {Domain.ValueLimits.LatestDate:yyyy-MM-dd}.");
+        Period? period;
+        try { period = PeriodStartingOn(date); }
+        catch (ArgumentOutOfRangeException) { period = null; }
+        if (period is not null) return period;
+        string containing;
+        try { containing = $"; the period containing it starts on {PeriodContainingDate(date).Name}"; }
+        catch (ArgumentOutOfRangeException) { containing = ""; }
+        throw new ValidationException(field, $"{date:yyyy-MM-dd} is not the start of a billing period (periods are {CycleDescription}){containing}.");
     }
 
     private Period PeriodContainingDate(DateOnly date) => PeriodAt(IndexOf(date));

@@ -29,6 +29,14 @@ public class BillingReading
     public Client? Client { get; set; }
     public DateTime PeriodStart { get; set; }
     public DateTime PeriodEnd { get; set; }
+    // What the bucket was billed as, kept with the line so later edits of the bucket never rewrite history.
+    public string BucketName { get; set; } = "";
+    public string SourceType { get; set; } = "";
+    public string UnitType { get; set; } = "";
+    public Aggregation Aggregation { get; set; }
+    /// <summary>The contract dates the line was billed under.</summary>
+    public DateOnly StartsOn { get; set; }
+    public DateOnly? EndsOn { get; set; }
     public decimal TotalUsage { get; set; }
     public decimal Commit { get; set; }
     public decimal BaseRate { get; set; }

@@ -16,6 +16,10 @@ public class BillingBucket : IAudited
     public decimal Commit { get; set; }
     public decimal BaseRate { get; set; }
     public decimal OverageRate { get; set; }
+    /// <summary>First day (billing time zone) the contract covers; a period is billed only if the contract covers part of it.</summary>
+    public DateOnly StartsOn { get; set; }
+    /// <summary>Last day the contract covers (inclusive), or open-ended.</summary>
+    public DateOnly? EndsOn { get; set; }
     public bool Reviewed { get; set; }
     public bool Enabled { get; set; } = true;
     /// <summary>Created by the nightly auto-provisioning job rather than a person.</summary>
@@ -34,3 +38,4 @@ public class BucketAsset : IAudited
     public Asset? Asset { get; set; }
     public DateTime BoundAt { get; set; }
 }
+

@@ -38,11 +38,11 @@ internal static class BenchData
             """,
             // Commits around the expected usage, so the run prices over, under and at-commit lines.
             $"""
-            INSERT INTO billing_buckets (client_id, name, source_type_id, unit_type_id, aggregation, "commit", base_rate, overage_rate, reviewed, enabled, auto_provisioned, created_at)
+            INSERT INTO billing_buckets (client_id, name, source_type_id, unit_type_id, aggregation, "commit", base_rate, overage_rate, reviewed, enabled, auto_provisioned, created_at, starts_on)
             SELECT c.id, 'Bench ' || u.name, 1, u.id, u.aggregation,
                    CASE u.aggregation WHEN 'Sum' THEN {assetsPerBucket * days * perRollup * 50} WHEN 'Count' THEN {assetsPerBucket * days * perRollup}
                                       ELSE {assetsPerBucket * 50} END * (80 + c.id % 40) / 100 * 1000000,
-                   u.base_rate, u.overage_rate, 1, 1, 0, '2026-01-01 00:00:00'
+                   u.base_rate, u.overage_rate, 1, 1, 0, '2026-01-01 00:00:00', '2026-01-01'
             FROM clients c CROSS JOIN unit_types u ORDER BY c.id, u.id
             """,
             $"""

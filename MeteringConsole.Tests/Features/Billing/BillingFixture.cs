@@ -25,6 +25,9 @@ internal sealed class BillingFixture
         _db = db;
     }
 
+    /// <summary>The contract start of the fixture's buckets unless a test says otherwise: early enough for every period the tests bill.</summary>
+    public static readonly DateOnly ContractStart = new(2026, 1, 1);
+
     public static BillingFixture For(TestApp app)
         => new(app.Database.ConnectionString, app.Services.GetRequiredService<BillingSettings>(), app.Db);
 
@@ -76,14 +79,14 @@ internal sealed class BillingFixture
     }
 
     public async Task<int> BucketAsync(int clientId, int sourceId, int unitTypeId, Aggregation aggregation, decimal commit, decimal baseRate,
-        decimal overageRate, IEnumerable<int> assetIds, bool enabled = true, string? name = null)
+        decimal overageRate, IEnumerable<int> assetIds, bool enabled = true, string? name = null, DateOnly? startsOn = null, DateOnly? endsOn = null)
     {
         await using var db = _db();
         var bucket = new BillingBucket
         {
             ClientId = clientId, Name = name ?? $"bucket {Guid.NewGuid():N}"[..15], SourceTypeId = sourceId, UnitTypeId = unitTypeId,
             Aggregation = aggregation, Commit = commit, BaseRate = baseRate, OverageRate = overageRate, Reviewed = true, Enabled = enabled,
-            CreatedAt = TestClock.Now.UtcDateTime,
+            CreatedAt = TestClock.Now.UtcDateTime, StartsOn = startsOn ?? ContractStart, EndsOn = endsOn,
             Assets = assetIds.Select(a => new BucketAsset { AssetId = a, BoundAt = TestClock.Now.UtcDateTime }).ToList(),
         };
         db.BillingBuckets.Add(bucket);

@@ -169,9 +169,13 @@ public sealed class BillingRunTests : IAsyncLifetime
     [Fact]
     public async Task APeriodThatWasNeverBilledOrHasNotEndedCannotBeFinalized()
     {
+        var (client, source, unit) = (await _data.ClientAsync("Unbilled"), await _data.SourceAsync("vmware"), await _data.UnitTypeAsync("hours"));
+        await _data.BucketAsync(client, source, unit, Aggregation.Sum, 0, 0, 1, Array.Empty<int>());
         var readings = _app.Service<BillingReadingService>(TestApp.Admin);
         await Assert.ThrowsAsync<ConflictException>(() => readings.FinalizeAsync("2026-09-01"));
-        await Assert.ThrowsAsync<ConflictException>(() => readings.FinalizeAsync("2099-01-01"));
+        // Future and open periods are bad input (400 naming period_start), not a clash with the state.
+        Assert.Equal("period_start", Assert.Single((await Assert.ThrowsAsync<ValidationException>(() => readings.FinalizeAsync("2099-01-01"))).Errors.Keys));
+        await Assert.ThrowsAsync<ValidationException>(() => readings.FinalizeAsync("2026-11-01"));
         await Assert.ThrowsAsync<ValidationException>(() => readings.FinalizeAsync("2026-09-15"));
     }
 

@@ -12,7 +12,19 @@ public sealed class JobsDisabledTests : IAsyncLifetime
 {
     private readonly ApiFactory _api = new() { Settings = { ["Jobs:Enabled"] = "false" } };
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    /// <summary>A bucket under contract, so October is a period billing would take were the scheduler on.</summary>
+    public async Task InitializeAsync()
+    {
+        await using var scope = _api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MeteringConsole.Data.AppDbContext>();
+        var now = TestClock.Now.UtcDateTime;
+        db.BillingBuckets.Add(new BillingBucket
+        {
+            Client = new Client { Name = "Contracted", CreatedAt = now }, Name = "Compute", SourceType = new SourceType { Name = "vmware", CreatedAt = now },
+            UnitType = new UnitType { Name = "hours", CreatedAt = now }, StartsOn = new DateOnly(2026, 1, 1), CreatedAt = now,
+        });
+        await db.SaveChangesAsync();
+    }
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
     [Fact]

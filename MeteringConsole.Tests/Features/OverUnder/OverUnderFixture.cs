@@ -50,6 +50,7 @@ internal sealed class OverUnderFixture
         db.BillingReadings.Add(new BillingReading
         {
             BillingRunId = run.Id, BucketId = bucket, ClientId = clientId, PeriodStart = p.StartUtc, PeriodEnd = p.EndUtc,
+            BucketName = $"{client} {unitType}", SourceType = "vmware", UnitType = unitType, Aggregation = Aggregation.Sum, StartsOn = p.Start,
             TotalUsage = line.TotalUsage, Commit = line.Commit, BaseRate = line.BaseRate, OverageRate = line.OverageRate,
             CommittedCost = line.CommittedCost, OverageUnits = line.OverageUnits, OverageCost = line.OverageCost, BufferUnits = line.BufferUnits,
             BufferCost = line.BufferCost, FinalCost = line.FinalCost, Finalized = finalized, CreatedAt = p.EndUtc,

@@ -186,4 +186,36 @@ public sealed class OverUnderServiceTests : IAsyncLifetime
         Assert.Equal(new[] { "Cobalt", "Beta" }, byCost!.Clients.Select(c => c.Name));
         Assert.Equal(4, byCost.ClientsTotal);
     }
+
+    [Fact]
+    public async Task AFinalizedPeriodReadsAsBilledWhateverHappensToItsBucketsLater()
+    {
+        await _data.WorkedExampleAsync();
+        await _app.Service<MeteringConsole.Features.Billing.BillingReadingService>(TestApp.Admin).FinalizeAsync(October);
+        var before = await OctoberAsync(unitType: "ram-gb");
+
+        // Acme's ram-gb bucket is moved to the vcpu unit type and renamed after the period was finalized.
+        await using (var db = _app.Db())
+        {
+            var vcpu = db.UnitTypes.Single(u => u.Name == "vcpu").Id;
+            var bucket = db.BillingBuckets.Single(b => b.Name == "Acme ram-gb");
+            bucket.UnitTypeId = vcpu;
+            bucket.Name = "Acme compute";
+            await db.SaveChangesAsync();
+        }
+        var after = await OctoberAsync(unitType: "ram-gb");
+
+        Assert.Equal(before.Counts, after.Counts);
+        Assert.Equal(before.Clients, after.Clients, new RecordListComparer());
+        Assert.Equal(95m, after.TotalBufferCost);
+    }
+
+    /// <summary>Client rows compared by value, unit type lists included.</summary>
+    private sealed class RecordListComparer : IEqualityComparer<OverUnderClient>
+    {
+        public bool Equals(OverUnderClient? a, OverUnderClient? b)
+            => a is not null && b is not null && a with { UnitTypes = [] } == b with { UnitTypes = [] } && a.UnitTypes.SequenceEqual(b.UnitTypes);
+
+        public int GetHashCode(OverUnderClient c) => c.ClientId;
+    }
 }

@@ -15,7 +15,7 @@ namespace MeteringConsole.Data.Migrations
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "6.0.7");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("MeteringConsole.Domain.Alert", b =>
                 {
@@ -397,6 +397,10 @@ namespace MeteringConsole.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("enabled");
 
+                    b.Property<DateOnly?>("EndsOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ends_on");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -414,6 +418,10 @@ namespace MeteringConsole.Data.Migrations
                     b.Property<int>("SourceTypeId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("source_type_id");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("starts_on");
 
                     b.Property<int>("UnitTypeId")
                         .HasColumnType("INTEGER")
@@ -466,6 +474,12 @@ namespace MeteringConsole.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<string>("Aggregation")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("aggregation");
+
                     b.Property<long>("BaseRate")
                         .HasColumnType("INTEGER")
                         .HasColumnName("base_rate");
@@ -477,6 +491,12 @@ namespace MeteringConsole.Data.Migrations
                     b.Property<int>("BucketId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("bucket_id");
+
+                    b.Property<string>("BucketName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bucket_name");
 
                     b.Property<long>("BufferCost")
                         .HasColumnType("INTEGER")
@@ -501,6 +521,10 @@ namespace MeteringConsole.Data.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
+
+                    b.Property<DateOnly?>("EndsOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ends_on");
 
                     b.Property<long>("FinalCost")
                         .HasColumnType("INTEGER")
@@ -530,9 +554,25 @@ namespace MeteringConsole.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("period_start");
 
+                    b.Property<string>("SourceType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_type");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("starts_on");
+
                     b.Property<long>("TotalUsage")
                         .HasColumnType("INTEGER")
                         .HasColumnName("total_usage");
+
+                    b.Property<string>("UnitType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unit_type");
 
                     b.HasKey("Id")
                         .HasName("pk_billing_readings");
@@ -1006,8 +1046,7 @@ namespace MeteringConsole.Data.Migrations
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
-                        .HasColumnName("id")
-                        .HasAnnotation("Sqlite:Autoincrement", false);
+                        .HasColumnName("id");
 
                     b.Property<int>("AssetId")
                         .HasColumnType("INTEGER")

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MeteringConsole.Api;
 using MeteringConsole.Common;
 using MeteringConsole.Features.Clients;
@@ -69,18 +70,34 @@ public static class BillingEndpoints
     }
 
     public sealed record BucketBody(int? ClientId, string? Name, string? SourceType, string? UnitType, string? Aggregation, decimal? Commit,
-        decimal? BaseRate, decimal? OverageRate, bool? Reviewed, bool? Enabled, string[]? AssetIds)
+        decimal? BaseRate, decimal? OverageRate, bool? Reviewed, bool? Enabled, string[]? AssetIds, string? StartsOn = null)
     {
+        /// <summary>
+        /// A date, or null for open-ended; left out of a PUT it keeps its value, hence not a plain
+        /// string. A property rather than a parameter: OpenAPI cannot describe an undefined JsonElement default.
+        /// </summary>
+        public JsonElement EndsOn { get; init; }
+
         /// <summary>
         /// A new bucket: aggregation and rates left out come from the unit type's template; commit
         /// defaults to 0; a bucket a person creates counts as reviewed.
         /// </summary>
         public BucketInput ForCreate() => new(ClientId ?? 0, Name, SourceType, UnitType, Aggregation, Commit ?? 0, BaseRate, OverageRate,
-            Reviewed ?? true, Enabled ?? true, AssetIds);
+            Reviewed ?? true, Enabled ?? true, AssetIds, StartsOn, EndsOnText(null));
 
         /// <summary>An edit: left-out fields keep their current value.</summary>
         public BucketInput Over(BucketRow current) => new(ClientId ?? current.ClientId, Name ?? current.Name, SourceType ?? current.SourceType,
             UnitType ?? current.UnitType, Aggregation ?? BillingMath.Name(current.Aggregation), Commit ?? current.Commit,
-            BaseRate ?? current.BaseRate, OverageRate ?? current.OverageRate, Reviewed ?? current.Reviewed, Enabled ?? current.Enabled, AssetIds);
+            BaseRate ?? current.BaseRate, OverageRate ?? current.OverageRate, Reviewed ?? current.Reviewed, Enabled ?? current.Enabled, AssetIds,
+            StartsOn ?? BucketService.DateText(current.StartsOn), EndsOnText(current.EndsOn));
+
+        /// <summary>Left out: the current value; null: open-ended; anything else goes to validation as text ("ends_on" errors).</summary>
+        private string? EndsOnText(DateOnly? current) => EndsOn.ValueKind switch
+        {
+            JsonValueKind.Undefined => current is DateOnly d ? BucketService.DateText(d) : null,
+            JsonValueKind.Null => null,
+            JsonValueKind.String => EndsOn.GetString() is { Length: > 0 } text ? text : null,
+            _ => EndsOn.GetRawText(),
+        };
     }
 }

@@ -122,10 +122,11 @@ public sealed class BillingEngine
         {
             insert.Transaction = transaction;
             insert.CommandText = """
-                INSERT INTO billing_readings (billing_run_id, bucket_id, client_id, period_start, period_end, total_usage, "commit",
-                    base_rate, overage_rate, committed_cost, overage_units, overage_cost, buffer_units, buffer_cost, final_cost, finalized, created_at)
-                VALUES ($run, $bucket, $client, $start, $end, $usage, $commit, $base, $overage, $committed, $overageUnits, $overageCost,
-                    $bufferUnits, $bufferCost, $final, 0, $now)
+                INSERT INTO billing_readings (billing_run_id, bucket_id, client_id, period_start, period_end, bucket_name, source_type, unit_type,
+                    aggregation, starts_on, ends_on, total_usage, "commit", base_rate, overage_rate, committed_cost, overage_units, overage_cost, buffer_units,
+                    buffer_cost, final_cost, finalized, created_at)
+                VALUES ($run, $bucket, $client, $start, $end, $name, $source, $unit, $aggregation, $startsOn, $endsOn, $usage, $commit, $base, $overage, $committed,
+                    $overageUnits, $overageCost, $bufferUnits, $bufferCost, $final, 0, $now)
                 """;
             insert.Parameters.AddWithValue("$run", runId);
             insert.Parameters.AddWithValue("$start", start);
@@ -133,6 +134,8 @@ public sealed class BillingEngine
             insert.Parameters.AddWithValue("$now", SqlValues.Instant(now));
             var names = new[] { "$bucket", "$client", "$usage", "$commit", "$base", "$overage", "$committed", "$overageUnits", "$overageCost", "$bufferUnits", "$bufferCost", "$final" };
             var p = names.Select(n => insert.Parameters.Add(n, SqliteType.Integer)).ToArray();
+            // What the bucket is billed as, kept on the line: a later rename or change of the bucket leaves it alone.
+            var billedAs = new[] { "$name", "$source", "$unit", "$aggregation", "$startsOn", "$endsOn" }.Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
             insert.Prepare();
             foreach (var bucket in usage)
             {
@@ -150,6 +153,12 @@ public sealed class BillingEngine
                 p[9].Value = SqlValues.Micros(line.BufferUnits);
                 p[10].Value = SqlValues.Micros(line.BufferCost);
                 p[11].Value = SqlValues.Micros(line.FinalCost);
+                billedAs[0].Value = bucket.Name;
+                billedAs[1].Value = bucket.SourceType;
+                billedAs[2].Value = bucket.UnitType;
+                billedAs[3].Value = bucket.Aggregation.ToString();
+                billedAs[4].Value = bucket.StartsOn;
+                billedAs[5].Value = (object?)bucket.EndsOn ?? DBNull.Value;
                 insert.ExecuteNonQuery();
             }
         }

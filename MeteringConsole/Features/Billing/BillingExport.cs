@@ -80,6 +80,8 @@ public sealed class BillingExport
                 "period_start", "period_end", "client_id", "client", "bucket_id", "bucket", "source_type", "unit_type", "aggregation",
                 "total_usage", "commit", $"base_rate_{currency}", $"overage_rate_{currency}", $"committed_cost_{currency}", "overage_units",
                 $"overage_cost_{currency}", "buffer_units", $"buffer_cost_{currency}", $"final_cost_{currency}", "currency", "finalized",
+                // Added with contract dates: at the end, so readers of the earlier columns are unaffected.
+                "starts_on", "ends_on",
             })
                 csv.WriteField(header);
             csv.NextRecord();
@@ -106,6 +108,8 @@ public sealed class BillingExport
                 csv.WriteField(Cents(l.FinalCost));
                 csv.WriteField(_settings.Currency);
                 csv.WriteField(l.Finalized ? "true" : "false");
+                csv.WriteField(BucketService.DateText(l.StartsOn));
+                csv.WriteField(l.EndsOn is DateOnly end ? BucketService.DateText(end) : "");
                 csv.NextRecord();
             }
         }

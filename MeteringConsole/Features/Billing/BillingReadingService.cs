@@ -9,13 +9,13 @@ namespace MeteringConsole.Features.Billing;
 
 /// <summary>One client's bill for one period: the sum of its bucket lines.</summary>
 public sealed record StatementRow(int ClientId, string ClientName, string PeriodStart, string PeriodEnd, int Buckets, decimal TotalCost,
-    decimal OverageCost, decimal BufferCost, string Status, bool Finalized);
+    decimal OverageCost, decimal BufferCost, string Status, bool Finalized, bool ClientEnabled);
 
 /// <summary>A billing reading (one bucket, one period) with the names a person reads it by.</summary>
 public sealed record BillingReadingRow(long Id, int ClientId, string ClientName, int BucketId, string BucketName, string SourceType,
     string UnitType, Aggregation Aggregation, string PeriodStart, string PeriodEnd, decimal TotalUsage, decimal Commit, decimal BaseRate,
     decimal OverageRate, decimal CommittedCost, decimal OverageUnits, decimal OverageCost, decimal BufferUnits, decimal BufferCost,
-    decimal FinalCost, bool Finalized, int BillingRunId);
+    decimal FinalCost, bool Finalized, int BillingRunId, DateOnly StartsOn, DateOnly? EndsOn);
 
 /// <summary>A billed period: what it adds up to, and whether it is finalized.</summary>
 public sealed record BilledPeriodRow(string PeriodStart, string PeriodEnd, int Clients, int Buckets, decimal TotalCost, bool Finalized,
@@ -65,8 +65,15 @@ public sealed class BillingReadingService
         return rows;
     }
 
-    /// <summary>The most recently billed period, or null when nothing was billed yet.</summary>
-    public async Task<string?> LatestPeriodAsync() => (await PeriodsAsync()).FirstOrDefault()?.PeriodStart;
+    /// <summary>
+    /// The most recently billed closed period, or null when none was billed yet. A period billed
+    /// while it was still open (before only closed periods could be) is never the default.
+    /// </summary>
+    public async Task<string?> LatestPeriodAsync()
+    {
+        var open = _settings.PeriodContaining(_clock.GetUtcNow().UtcDateTime).Name;
+        return (await PeriodsAsync()).FirstOrDefault(p => string.CompareOrdinal(p.PeriodStart, open) < 0)?.PeriodStart;
+    }
 
     /// <summary>One statement per client for a period (the latest billed one when none is given).</summary>
     public async Task<Page<StatementRow>> StatementsAsync(StatementFilter filter, PageRequest page)
@@ -97,8 +104,8 @@ public sealed class BillingReadingService
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = $"""
             SELECT r.client_id, c.name, COUNT(*), SUM(r.final_cost), SUM(r.overage_cost), SUM(r.buffer_cost),
-                   SUM(r.total_usage > r."commit"), SUM(r.total_usage < r."commit"), MIN(r.finalized)
-            {from} WHERE {where} GROUP BY r.client_id, c.name
+                   SUM(r.total_usage > r."commit"), SUM(r.total_usage < r."commit"), MIN(r.finalized), c.enabled
+            {from} WHERE {where} GROUP BY r.client_id, c.name, c.enabled
             ORDER BY {StatementSort(page.OrderBy)}, r.client_id LIMIT $take OFFSET $skip
             """;
         Bind(cmd);
@@ -110,7 +117,8 @@ public sealed class BillingReadingService
         {
             int over = reader.GetInt32(6), under = reader.GetInt32(7);
             rows.Add(new StatementRow(reader.GetInt32(0), reader.GetString(1), period.Name, EndName(period), reader.GetInt32(2),
-                Money(reader.GetInt64(3)), Money(reader.GetInt64(4)), Money(reader.GetInt64(5)), ClientStatus(over, under), reader.GetInt64(8) == 1));
+                Money(reader.GetInt64(3)), Money(reader.GetInt64(4)), Money(reader.GetInt64(5)), ClientStatus(over, under), reader.GetInt64(8) == 1,
+                reader.GetInt64(9) == 1));
         }
         return new Page<StatementRow>(rows, total);
     }
@@ -129,11 +137,9 @@ public sealed class BillingReadingService
             + (period is null ? "" : " AND r.period_start = $start")
             + (actor.ClientScope is null ? "" : " AND r.client_id = $scope")
             + (clientId is null ? "" : " AND r.client_id = $client")
-            + (string.IsNullOrWhiteSpace(source) ? "" : " AND s.name = $source");
-        const string from = """
-            FROM billing_readings r JOIN clients c ON c.id = r.client_id JOIN billing_buckets b ON b.id = r.bucket_id
-            JOIN source_types s ON s.id = b.source_type_id JOIN unit_types u ON u.id = b.unit_type_id
-            """;
+            + (string.IsNullOrWhiteSpace(source) ? "" : " AND r.source_type = $source");
+        // Names, unit type and aggregation as billed (kept on the line), never the bucket as it is now.
+        const string from = "FROM billing_readings r JOIN clients c ON c.id = r.client_id";
         void Bind(SqliteCommand cmd)
         {
             if (period is not null) cmd.Parameters.AddWithValue("$start", SqlValues.Instant(period.StartUtc));
@@ -149,11 +155,11 @@ public sealed class BillingReadingService
 
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = $"""
-            SELECT r.id, r.client_id, c.name, r.bucket_id, b.name, s.name, u.name, b.aggregation, r.period_start, r.total_usage, r."commit",
+            SELECT r.id, r.client_id, c.name, r.bucket_id, r.bucket_name, r.source_type, r.unit_type, r.aggregation, r.period_start, r.total_usage, r."commit",
                    r.base_rate, r.overage_rate, r.committed_cost, r.overage_units, r.overage_cost, r.buffer_units, r.buffer_cost, r.final_cost,
-                   r.finalized, r.billing_run_id
+                   r.finalized, r.billing_run_id, r.starts_on, r.ends_on
             {from} WHERE {where}
-            ORDER BY r.period_start DESC, c.name, b.name, r.bucket_id LIMIT $take OFFSET $skip
+            ORDER BY r.period_start DESC, c.name, r.bucket_name, r.bucket_id LIMIT $take OFFSET $skip
             """;
         Bind(cmd);
         cmd.Parameters.AddWithValue("$take", page.SafeTake);
@@ -167,7 +173,8 @@ public sealed class BillingReadingService
                 reader.GetString(5), reader.GetString(6), Enum.Parse<Aggregation>(reader.GetString(7)), p.Name, EndName(p),
                 Units(reader.GetInt64(9)), Units(reader.GetInt64(10)), Units(reader.GetInt64(11)), Units(reader.GetInt64(12)),
                 Money(reader.GetInt64(13)), Units(reader.GetInt64(14)), Money(reader.GetInt64(15)), Units(reader.GetInt64(16)),
-                Money(reader.GetInt64(17)), Money(reader.GetInt64(18)), reader.GetInt64(19) == 1, reader.GetInt32(20)));
+                Money(reader.GetInt64(17)), Money(reader.GetInt64(18)), reader.GetInt64(19) == 1, reader.GetInt32(20),
+                DateOnly.Parse(reader.GetString(21), CultureInfo.InvariantCulture), reader.IsDBNull(22) ? null : DateOnly.Parse(reader.GetString(22), CultureInfo.InvariantCulture)));
         }
         return new Page<BillingReadingRow>(rows, total);
     }
@@ -180,10 +187,8 @@ public sealed class BillingReadingService
     {
         var actor = await _actor.RequireAsync(Permission.Admin);
         if (actor.ClientScope is not null) throw new ForbiddenException("A client-scoped key cannot finalize a period: it covers every client.");
-        var period = _settings.ParsePeriod(periodStart);
-        if (period.EndUtc > _clock.GetUtcNow().UtcDateTime)
-            throw new ConflictException($"Period {period.Name} has not ended yet; it can be finalized after {period.LastDay:yyyy-MM-dd}.");
         await using var db = await _dbs.CreateDbContextAsync();
+        var period = await BillingPeriodRules.RequireBillableAsync(db, _settings, _clock.GetUtcNow().UtcDateTime, periodStart, "finalized");
         await using var transaction = await db.Database.BeginTransactionAsync();
         var existing = await db.BillingPeriods.FindAsync(period.StartUtc);
         if (existing?.FinalizedAt is not null) throw new ConflictException($"Period {period.Name} is already finalized.");

@@ -13,6 +13,14 @@ public sealed record BillingRunView(int Id, string PeriodStart, string PeriodEnd
     public bool IsFinished => Status is RunStatus.Succeeded or RunStatus.Failed;
 }
 
+/// <summary>A period the Run Billing picker offers; <paramref name="NotBillable"/> says why it cannot be billed or finalized, null when it can.</summary>
+public sealed record RunChoice(Period Period, string? NotBillable, bool Finalized, bool IsOpen)
+{
+    /// <summary>Why Run Billing is off for this period, or null.</summary>
+    public string? WhyNoRun => NotBillable is { } reason ? $"Period {Period.Name} cannot be billed: {reason}"
+        : Finalized ? $"Period {Period.Name} is finalized: a finalized period is never billed again." : null;
+}
+
 /// <summary>Starts billing runs (queued for the scheduler, or inline) and reads their status and history.</summary>
 public sealed class BillingRunService
 {
@@ -95,22 +103,32 @@ public sealed class BillingRunService
         return new Page<BillingRunView>(runs.Select(ToView).ToList(), total);
     }
 
-    /// <summary>Periods a person may bill: from a year back up to the open one, newest first.</summary>
-    public IReadOnlyList<Period> BillablePeriods(int count = 13)
+    /// <summary>
+    /// The periods the Run Billing picker offers, newest first: the open one and a year of closed
+    /// ones, each with the reason it cannot be billed or finalized (open, before every contract) and
+    /// whether it is finalized (then it is never billed again).
+    /// </summary>
+    public async Task<IReadOnlyList<RunChoice>> RunChoicesAsync(int count = 13)
     {
-        var period = _settings.PeriodContaining(_clock.GetUtcNow().UtcDateTime);
-        var list = new List<Period>();
-        for (var i = 0; i < count; i++, period = _settings.Previous(period)) list.Add(period);
-        return list;
+        await _actor.RequireAsync(Permission.Read);
+        var now = _clock.GetUtcNow().UtcDateTime;
+        await using var db = await _dbs.CreateDbContextAsync();
+        var earliest = await BillingPeriodRules.EarliestContractAsync(db);
+        var period = _settings.PeriodContaining(now);
+        var periods = new List<Period>();
+        for (var i = 0; i < count; i++, period = _settings.Previous(period)) periods.Add(period);
+        var starts = periods.Select(p => p.StartUtc).ToList();
+        var finalized = (await db.BillingPeriods.AsNoTracking().Where(p => starts.Contains(p.PeriodStart) && p.FinalizedAt != null)
+            .Select(p => p.PeriodStart).ToListAsync()).ToHashSet();
+        return periods.Select(p => new RunChoice(p, BillingPeriodRules.WhyNotBillable(p, _settings, now, earliest), finalized.Contains(p.StartUtc),
+            p.Index == periods[0].Index)).ToList();
     }
 
     private async Task<(BillingRun Run, bool IsNew)> CreateAsync(Actor actor, string? periodStart)
     {
         if (actor.ClientScope is not null) throw new ForbiddenException("A client-scoped key cannot run billing: a run bills every client.");
-        var period = _settings.ParsePeriod(periodStart);
-        if (period.StartUtc > _clock.GetUtcNow().UtcDateTime)
-            throw new ValidationException("period_start", $"Period {period.Name} has not started yet.");
         await using var db = await _dbs.CreateDbContextAsync();
+        var period = await BillingPeriodRules.RequireBillableAsync(db, _settings, _clock.GetUtcNow().UtcDateTime, periodStart, "billed");
         if (await db.BillingPeriods.AnyAsync(p => p.PeriodStart == period.StartUtc && p.FinalizedAt != null))
             throw new ConflictException($"Period {period.Name} is finalized: it cannot be billed again.");
         var waiting = await db.BillingRuns.AsNoTracking()

@@ -8,9 +8,12 @@ namespace MeteringConsole.Features.Billing;
 /// <summary>One billed period of a bucket, for its history chart.</summary>
 public sealed record BucketHistoryPoint(string Period, decimal OverageCost, decimal BufferCost, decimal FinalCost, bool Finalized);
 
-/// <summary>What a client's page shows per bucket: where it stands now and how past periods went.</summary>
+/// <summary>
+/// What a client's page shows per bucket: where it stands now and how past periods went, and why
+/// it is not billed in the open period (disabled, client disabled, outside its contract), if it is not.
+/// </summary>
 public sealed record BucketCard(BucketRow Bucket, string Period, decimal CurrentUsage, decimal ProjectedUsage, decimal ProjectedCost,
-    decimal? PercentOfCommit, bool OverCommit, IReadOnlyList<BucketHistoryPoint> History);
+    decimal? PercentOfCommit, bool OverCommit, IReadOnlyList<BucketHistoryPoint> History, string? NotBilled = null);
 
 /// <summary>
 /// The bucket cards of a client's page. Usage and projection are computed live from the rollups
@@ -67,9 +70,17 @@ public sealed class BucketCardService
             var p = projections.GetValueOrDefault(b.Id);
             var points = history.GetValueOrDefault(b.Id) ?? new List<BucketHistoryPoint>();
             return new BucketCard(b, period.Name, p?.CurrentUsage ?? 0, p?.ProjectedUsage ?? 0, p?.ProjectedCost ?? 0, p?.PercentOfCommit,
-                p?.OverCommit ?? false, points.TakeLast(HistoryPeriods).ToList());
+                p?.OverCommit ?? false, points.TakeLast(HistoryPeriods).ToList(), NotBilled(b, period));
         }).ToList();
     }
+
+    /// <summary>Why the bucket is not billed for the period (the same rules as billing's), or null when it is.</summary>
+    public static string? NotBilled(BucketRow b, Period period)
+        => !b.ClientEnabled ? "The client is disabled: not billed."
+            : !b.Enabled ? "The bucket is disabled: not billed."
+            : b.StartsOn >= period.End ? $"Contract starts on {BucketService.DateText(b.StartsOn)}: not billed before."
+            : b.EndsOn is DateOnly end && end < period.Start ? $"Contract ended on {BucketService.DateText(end)}: not billed after."
+            : null;
 
     private static decimal Money(long micros) => decimal.Round(SqlValues.FromMicros(micros), 2);
 }

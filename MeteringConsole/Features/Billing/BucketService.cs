@@ -9,15 +9,18 @@ namespace MeteringConsole.Features.Billing;
 
 public sealed record BucketRow(int Id, int ClientId, string ClientName, string Name, string SourceType, string UnitType,
     Aggregation Aggregation, decimal Commit, decimal BaseRate, decimal OverageRate, bool Reviewed, bool Enabled, bool AutoProvisioned,
-    DateTime CreatedAt, IReadOnlyList<string> AssetIds);
+    DateTime CreatedAt, IReadOnlyList<string> AssetIds, DateOnly StartsOn, DateOnly? EndsOn, bool ClientEnabled);
 
 /// <summary>
 /// A bucket as entered. Aggregation is text as it arrives (null: the unit type's); asset ids are
 /// the external ids of the client's assets of the bucket's source type (null: keep the bindings).
-/// Rates left null come from the unit type's template.
+/// Rates left null come from the unit type's template. Contract dates are YYYY-MM-DD as entered:
+/// starts_on left null is the start of the period the bucket is created in (an edit keeps it);
+/// ends_on null is open-ended.
 /// </summary>
 public sealed record BucketInput(int ClientId, string? Name, string? SourceType, string? UnitType, string? Aggregation, decimal Commit,
-    decimal? BaseRate, decimal? OverageRate, bool Reviewed, bool Enabled, IReadOnlyList<string>? AssetIds);
+    decimal? BaseRate, decimal? OverageRate, bool Reviewed, bool Enabled, IReadOnlyList<string>? AssetIds, string? StartsOn = null,
+    string? EndsOn = null);
 
 public sealed record BucketFilter(int? ClientId = null, string? SourceType = null, string? UnitType = null, bool? Reviewed = null,
     bool? Enabled = null, string? Search = null);
@@ -37,13 +40,14 @@ public sealed class BucketService
 
     private readonly TimeProvider _clock;
     private readonly CurrentActor _actor;
+    private readonly BillingSettings _settings;
 
-    public BucketService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor, TimeProvider clock)
+    public BucketService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor, BillingSettings settings, TimeProvider clock)
     {
-
         _clock = clock;
         _dbs = dbs;
         _actor = actor;
+        _settings = settings;
     }
 
     public async Task<Page<BucketRow>> ListAsync(BucketFilter filter, PageRequest page)
@@ -83,8 +87,9 @@ public sealed class BucketService
         var actor = await _actor.RequireAsync(Permission.Write);
         if (!actor.MaySee(input.ClientId)) throw new ForbiddenException("This API key is scoped to another client.");
         await using var db = await _dbs.CreateDbContextAsync();
-        var valid = await ValidateAsync(db, input, bucketId: null);
-        var bucket = new BillingBucket { CreatedAt = _clock.GetUtcNow().UtcDateTime };
+        var now = _clock.GetUtcNow().UtcDateTime;
+        var valid = await ValidateAsync(db, input, bucketId: null, defaultStart: _settings.PeriodContaining(now).Start);
+        var bucket = new BillingBucket { CreatedAt = now };
         valid.CopyTo(bucket);
         bucket.Assets = valid.Assets.Select(a => new BucketAsset { AssetId = a, BoundAt = bucket.CreatedAt }).ToList();
         db.BillingBuckets.Add(bucket);
@@ -101,7 +106,8 @@ public sealed class BucketService
         if (!actor.MaySee(bucket.ClientId) || !actor.MaySee(input.ClientId)) throw new ForbiddenException("This API key is scoped to another client.");
         if (bucket.ClientId != input.ClientId && await db.BillingReadings.AnyAsync(r => r.BucketId == id))
             throw new ConflictException($"{bucket.Name} has billing history with its client; create a new bucket for the other client instead.");
-        var valid = await ValidateAsync(db, input with { AssetIds = input.AssetIds ?? await BoundExternalIdsAsync(db, id) }, bucketId: id);
+        var valid = await ValidateAsync(db, input with { AssetIds = input.AssetIds ?? await BoundExternalIdsAsync(db, id) }, bucketId: id,
+            defaultStart: bucket.StartsOn);
         valid.CopyTo(bucket);
         var now = _clock.GetUtcNow().UtcDateTime;
         db.BucketAssets.RemoveRange(bucket.Assets.Where(a => !valid.Assets.Contains(a.AssetId)));
@@ -123,7 +129,8 @@ public sealed class BucketService
         var externalIds = await db.Assets.AsNoTracking().Where(a => assetIds.Contains(a.Id)).Select(a => a.ExternalId).ToListAsync();
         if (externalIds.Count != assetIds.Distinct().Count()) throw new NotFoundException("Asset", string.Join(", ", assetIds));
         var input = new BucketInput(bucket.ClientId, bucket.Name, bucket.SourceType, bucket.UnitType, bucket.Aggregation.ToString(), bucket.Commit,
-            bucket.BaseRate, bucket.OverageRate, bucket.Reviewed, bucket.Enabled, bucket.AssetIds.Union(externalIds).ToList());
+            bucket.BaseRate, bucket.OverageRate, bucket.Reviewed, bucket.Enabled, bucket.AssetIds.Union(externalIds).ToList(),
+            DateText(bucket.StartsOn), bucket.EndsOn is DateOnly end ? DateText(end) : null);
         return await UpdateAsync(bucketId, input);
     }
 
@@ -179,16 +186,34 @@ public sealed class BucketService
     }
 
     private sealed record ValidInput(int ClientId, string Name, int SourceTypeId, int UnitTypeId, Aggregation Aggregation, decimal Commit,
-        decimal BaseRate, decimal OverageRate, bool Reviewed, bool Enabled, IReadOnlyList<int> Assets)
+        decimal BaseRate, decimal OverageRate, bool Reviewed, bool Enabled, IReadOnlyList<int> Assets, DateOnly StartsOn, DateOnly? EndsOn)
     {
         public void CopyTo(BillingBucket b)
         {
             (b.ClientId, b.Name, b.SourceTypeId, b.UnitTypeId, b.Aggregation) = (ClientId, Name, SourceTypeId, UnitTypeId, Aggregation);
             (b.Commit, b.BaseRate, b.OverageRate, b.Reviewed, b.Enabled) = (Commit, BaseRate, OverageRate, Reviewed, Enabled);
+            (b.StartsOn, b.EndsOn) = (StartsOn, EndsOn);
         }
     }
 
-    private static async Task<ValidInput> ValidateAsync(AppDbContext db, BucketInput input, int? bucketId)
+    /// <summary>A contract date as the API writes it.</summary>
+    public static string DateText(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static DateOnly? ContractDate(Validator v, string? text, string field, string label)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (!DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var date))
+        {
+            v.Check(false, field, $"{label} must be a date, YYYY-MM-DD.");
+            return null;
+        }
+        v.Check(date >= ValueLimits.EarliestDate && date <= ValueLimits.LatestDate, field,
+            $"{label} must be from {DateText(ValueLimits.EarliestDate)} to {DateText(ValueLimits.LatestDate)}.");
+        return date;
+    }
+
+    private static async Task<ValidInput> ValidateAsync(AppDbContext db, BucketInput input, int? bucketId, DateOnly defaultStart)
     {
         var name = (input.Name ?? "").Trim();
         var sourceName = (input.SourceType ?? "").Trim().ToLowerInvariant();
@@ -207,13 +232,19 @@ public sealed class BucketService
         CheckAmount(v, input.Commit, "commit", "Commit", MaxCommit);
         CheckAmount(v, baseRate, "base_rate", "Base rate", MaxRate);
         CheckAmount(v, overageRate, "overage_rate", "Overage rate", MaxRate);
+        // The committed amount must fit a billing line (see ValueLimits): refused here rather than capped on the bill.
+        v.Check(input.Commit * baseRate <= ValueLimits.MaxLineAmount || input.Commit > MaxCommit || baseRate > MaxRate, "commit",
+            $"Commit × base rate must be at most {ValueLimits.MaxLineAmount:#,0} per period.");
+        var startsOn = ContractDate(v, input.StartsOn, "starts_on", "Starts on") ?? defaultStart;
+        var endsOn = ContractDate(v, input.EndsOn, "ends_on", "Ends on");
+        v.Check(endsOn is null || endsOn >= startsOn, "ends_on", $"Ends on must be on or after starts on ({DateText(startsOn)}).");
         v.ThrowIfInvalid();
 
         if (await db.BillingBuckets.AnyAsync(b => b.ClientId == input.ClientId && b.Name == name && b.Id != bucketId))
             throw new ConflictException($"{client!.Name} already has a bucket named '{name}'.");
         var assets = await BindingsAsync(db, input.AssetIds ?? Array.Empty<string>(), client!, source!, unit!, bucketId);
         return new ValidInput(client!.Id, name, source!.Id, unit!.Id, aggregation!.Value, input.Commit, baseRate, overageRate,
-            input.Reviewed, input.Enabled, assets);
+            input.Reviewed, input.Enabled, assets, startsOn, endsOn);
     }
 
     /// <summary>
@@ -261,7 +292,8 @@ public sealed class BucketService
         var buckets = await query.Select(b => new
         {
             b.Id, b.ClientId, Client = b.Client!.Name, b.Name, Source = b.SourceType!.Name, Unit = b.UnitType!.Name, b.Aggregation,
-            b.Commit, b.BaseRate, b.OverageRate, b.Reviewed, b.Enabled, b.AutoProvisioned, b.CreatedAt,
+            b.Commit, b.BaseRate, b.OverageRate, b.Reviewed, b.Enabled, b.AutoProvisioned, b.CreatedAt, b.StartsOn, b.EndsOn,
+            ClientEnabled = b.Client!.Enabled,
         }).ToListAsync();
         var ids = buckets.Select(b => b.Id).ToList();
         var bound = (await db.BucketAssets.AsNoTracking().Where(x => ids.Contains(x.BucketId))
@@ -269,7 +301,7 @@ public sealed class BucketService
             .ToLookup(x => x.BucketId, x => x.ExternalId);
         return buckets.Select(b => new BucketRow(b.Id, b.ClientId, b.Client, b.Name, b.Source, b.Unit, b.Aggregation, Trim(b.Commit),
             Trim(b.BaseRate), Trim(b.OverageRate), b.Reviewed, b.Enabled, b.AutoProvisioned, b.CreatedAt,
-            bound[b.Id].OrderBy(e => e, StringComparer.Ordinal).ToList())).ToList();
+            bound[b.Id].OrderBy(e => e, StringComparer.Ordinal).ToList(), b.StartsOn, b.EndsOn, b.ClientEnabled)).ToList();
     }
 
     /// <summary>Drops the trailing zeros that reading millionths back leaves (0.050000 → 0.05).</summary>
@@ -279,5 +311,6 @@ public sealed class BucketService
         .Add("Id", b => b.Id).Add("ClientName", b => b.Client!.Name).Add("Name", b => b.Name)
         .Add("SourceType", b => b.SourceType!.Name).Add("UnitType", b => b.UnitType!.Name).Add("Aggregation", b => b.Aggregation)
         .Add("Commit", b => b.Commit).Add("BaseRate", b => b.BaseRate).Add("OverageRate", b => b.OverageRate)
-        .Add("Reviewed", b => b.Reviewed).Add("Enabled", b => b.Enabled).Add("CreatedAt", b => b.CreatedAt);
+        .Add("Reviewed", b => b.Reviewed).Add("Enabled", b => b.Enabled).Add("CreatedAt", b => b.CreatedAt)
+        .Add("StartsOn", b => b.StartsOn).Add("EndsOn", b => b.EndsOn);
 }

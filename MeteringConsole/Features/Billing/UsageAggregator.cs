@@ -1,3 +1,4 @@
+using System.Globalization;
 using MeteringConsole.Data;
 using MeteringConsole.Common;
 using MeteringConsole.Domain;
@@ -5,21 +6,30 @@ using Microsoft.Data.Sqlite;
 
 namespace MeteringConsole.Features.Billing;
 
-/// <summary>A bucket as billing sees it, with its usage over a range of days.</summary>
+/// <summary>A bucket as billing sees it (and bills it as), with its usage over a range of days.</summary>
 public sealed record BucketUsage(int BucketId, int ClientId, Aggregation Aggregation, decimal Commit, decimal BaseRate,
-    decimal OverageRate, decimal Usage);
+    decimal OverageRate, decimal Usage, string Name = "", string SourceType = "", string UnitType = "", string StartsOn = "",
+    string? EndsOn = null);
 
 /// <summary>
 /// Usage of buckets over a range of local days, from the daily rollups (never raw readings):
 /// each bound, non-disregarded asset's rollups of the bucket's unit type are aggregated by the
 /// bucket's aggregation, then summed over the assets. Per asset: sum = Σsum, count = Σcount,
 /// max = max(max), avg = Σsum / Σcount, last = the last value of the latest-stamped day.
+/// A bucket's usage is counted up to <see cref="ValueLimits.MaxBucketUsage"/>, so no later step can overflow.
 /// </summary>
 public static class UsageAggregator
 {
     private const string BucketsSql = """
-        SELECT id, client_id, aggregation, "commit", base_rate, overage_rate FROM billing_buckets b
-        WHERE 1 = 1 /*filter*/ ORDER BY id
+        SELECT b.id, b.client_id, b.aggregation, b."commit", b.base_rate, b.overage_rate, b.name, s.name, u.name, b.starts_on, b.ends_on
+        FROM billing_buckets b JOIN source_types s ON s.id = b.source_type_id JOIN unit_types u ON u.id = b.unit_type_id
+        WHERE 1 = 1 /*filter*/ ORDER BY b.id
+        """;
+
+    // Billed: an enabled bucket of an enabled client whose contract dates cover part of the range.
+    private const string BillableFilter = """
+         AND b.enabled = 1 AND b.starts_on < $toDate AND (b.ends_on IS NULL OR b.ends_on >= $fromDate)
+         AND EXISTS (SELECT 1 FROM clients c WHERE c.id = b.client_id AND c.enabled = 1)
         """;
 
     // Bucket, then asset order lets each asset's days be folded as they stream past, in constant memory.
@@ -35,23 +45,34 @@ public static class UsageAggregator
 
     /// <param name="fromDay">First local day (yyyymmdd), inclusive.</param>
     /// <param name="toDay">Local day (yyyymmdd) after the range, exclusive.</param>
-    /// <param name="enabledOnly">Billing skips disabled buckets; a client's cards show them all.</param>
+    /// <param name="enabledOnly">
+    /// Billing and projections take only billable buckets (enabled, of an enabled client, under a
+    /// contract covering the range); a client's cards show them all.
+    /// </param>
     /// <param name="clientId">Only this client's buckets, or all.</param>
     /// <returns>Every selected bucket, with usage 0 when nothing was reported.</returns>
     public static async Task<List<BucketUsage>> AggregateAsync(SqliteConnection connection, SqliteTransaction? transaction,
         int fromDay, int toDay, bool enabledOnly, int? clientId = null, CancellationToken ct = default)
     {
-        var filter = (enabledOnly ? " AND b.enabled = 1" : "") + (clientId is null ? "" : " AND b.client_id = $client");
-        var buckets = new Dictionary<int, (int Client, Aggregation Aggregation, decimal Commit, decimal Base, decimal Overage)>();
+        var filter = (enabledOnly ? BillableFilter : "") + (clientId is null ? "" : " AND b.client_id = $client");
+        void Bind(SqliteCommand cmd)
+        {
+            if (clientId is int c) cmd.Parameters.AddWithValue("$client", c);
+            if (!enabledOnly) return;
+            cmd.Parameters.AddWithValue("$fromDate", BillingSettings.ToDate(fromDay).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            cmd.Parameters.AddWithValue("$toDate", BillingSettings.ToDate(toDay).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+        var buckets = new Dictionary<int, BucketUsage>();
         await using (var cmd = connection.CreateCommand())
         {
             cmd.Transaction = transaction;
             cmd.CommandText = BucketsSql.Replace("/*filter*/", filter);
-            if (clientId is int c) cmd.Parameters.AddWithValue("$client", c);
+            Bind(cmd);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
-                buckets[reader.GetInt32(0)] = (reader.GetInt32(1), Enum.Parse<Aggregation>(reader.GetString(2)),
-                    SqlValues.FromMicros(reader.GetInt64(3)), SqlValues.FromMicros(reader.GetInt64(4)), SqlValues.FromMicros(reader.GetInt64(5)));
+                buckets[reader.GetInt32(0)] = new BucketUsage(reader.GetInt32(0), reader.GetInt32(1), Enum.Parse<Aggregation>(reader.GetString(2)),
+                    SqlValues.FromMicros(reader.GetInt64(3)), SqlValues.FromMicros(reader.GetInt64(4)), SqlValues.FromMicros(reader.GetInt64(5)), 0,
+                    reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10));
         }
 
         var usage = buckets.Keys.ToDictionary(id => id, _ => 0m);
@@ -61,7 +82,7 @@ public static class UsageAggregator
             cmd.CommandText = RollupsSql.Replace("/*filter*/", filter);
             cmd.Parameters.AddWithValue("$from", fromDay);
             cmd.Parameters.AddWithValue("$to", toDay);
-            if (clientId is int c) cmd.Parameters.AddWithValue("$client", c);
+            Bind(cmd);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             var asset = new AssetAccumulator();
             int bucket = -1, assetId = -1;
@@ -80,8 +101,7 @@ public static class UsageAggregator
             }
             if (bucket >= 0) usage[bucket] += asset.Result(buckets[bucket].Aggregation);
         }
-        return buckets.Select(b => new BucketUsage(b.Key, b.Value.Client, b.Value.Aggregation, b.Value.Commit, b.Value.Base,
-            b.Value.Overage, BillingMath.Units(usage[b.Key]))).ToList();
+        return buckets.Values.Select(b => b with { Usage = BillingMath.Units(Math.Min(usage[b.BucketId], ValueLimits.MaxBucketUsage)) }).ToList();
     }
 
     /// <summary>Folds one asset's daily rollups.</summary>
@@ -109,15 +129,18 @@ public static class UsageAggregator
 
         /// <summary>
         /// Doubles become decimals here, rounded to 15 significant digits by the conversion, so
-        /// binary noise (0.1 + 0.2) does not reach the money.
+        /// binary noise (0.1 + 0.2) does not reach the money. Capped at the bucket limit first: a
+        /// double beyond decimal's range (rows stored before the reading limit) would throw.
         /// </summary>
         public readonly decimal Result(Aggregation aggregation) => _count == 0 ? 0 : aggregation switch
         {
-            Aggregation.Sum => (decimal)_sum,
-            Aggregation.Count => _count,
-            Aggregation.Max => (decimal)_max,
-            Aggregation.Avg => (decimal)_sum / _count,
-            _ => (decimal)_last,
+            Aggregation.Sum => Capped(_sum),
+            Aggregation.Count => Math.Min(_count, ValueLimits.MaxBucketUsage),
+            Aggregation.Max => Capped(_max),
+            Aggregation.Avg => Capped(_sum / _count),
+            _ => Capped(_last),
         };
+
+        private static decimal Capped(double value) => (decimal)Math.Min(value, (double)ValueLimits.MaxBucketUsage);
     }
 }

@@ -49,12 +49,14 @@ public sealed class DashboardService
     private readonly CurrentActor _actor;
     private readonly DatabaseOptions _database;
     private readonly BillingSettings _billing;
+    private readonly TimeProvider _clock;
 
-    public DashboardService(CurrentActor actor, DatabaseOptions database, BillingSettings billing)
+    public DashboardService(CurrentActor actor, DatabaseOptions database, BillingSettings billing, TimeProvider clock)
     {
         _actor = actor;
         _database = database;
         _billing = billing;
+        _clock = clock;
     }
 
     public async Task<RevenueOverview> RevenueAsync(CancellationToken ct = default)
@@ -62,33 +64,37 @@ public sealed class DashboardService
         await _actor.RequireAsync(Permission.Read);
         await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
 
+        // Closed periods only: "last period" and MoM are never a partial month, even where an open
+        // period was billed before only closed ones could be.
         var history = new List<(string StartUtc, PeriodRevenue Revenue)>();
+        var openStart = SqlValues.Instant(_billing.PeriodContaining(_clock.GetUtcNow().UtcDateTime).StartUtc);
         await Read(connection, $"""
             SELECT period_start, SUM(committed_cost), SUM(overage_cost), SUM(buffer_cost), SUM(final_cost), COUNT(DISTINCT client_id)
-            FROM billing_readings GROUP BY period_start ORDER BY period_start DESC LIMIT {HistoryPeriods}
-            """, r => history.Add((r.GetString(0), new PeriodRevenue(Name(r.GetString(0)), Money(r, 1), Money(r, 2), Money(r, 3), Money(r, 4), r.GetInt32(5)))), ct);
+            FROM billing_readings WHERE period_start < $open GROUP BY period_start ORDER BY period_start DESC LIMIT {HistoryPeriods}
+            """, r => history.Add((r.GetString(0), new PeriodRevenue(Name(r.GetString(0)), Money(r, 1), Money(r, 2), Money(r, 3), Money(r, 4), r.GetInt32(5)))), ct,
+            ("$open", openStart));
         history.Reverse();
         var lastStart = history.Count > 0 ? history[^1].StartUtc : null;
 
-        string? openStart = null;
+        string? projectedStart = null;
         decimal? projected = null;
         DateTime? projectedAt = null;
         await Read(connection, """
             SELECT period_start, SUM(projected_cost), MAX(calculated_at) FROM projections
             WHERE period_start = (SELECT MAX(period_start) FROM projections) GROUP BY period_start
-            """, r => (openStart, projected, projectedAt) = (r.GetString(0), Money(r, 1), DateTime.SpecifyKind(DateTime.Parse(r.GetString(2), System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc)), ct);
+            """, r => (projectedStart, projected, projectedAt) = (r.GetString(0), Money(r, 1), DateTime.SpecifyKind(DateTime.Parse(r.GetString(2), System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc)), ct);
 
         var top = new List<ClientShare>();
-        if (openStart is not null)
+        if (projectedStart is not null)
             await Read(connection, """
                 SELECT p.client_id, c.name, SUM(p.projected_cost) FROM projections p JOIN clients c ON c.id = p.client_id
                 WHERE p.period_start = $open GROUP BY p.client_id, c.name ORDER BY 3 DESC LIMIT 8
                 """, r => top.Add(new ClientShare(r.GetInt32(0), r.GetString(1), Money(r, 2),
-                    projected is > 0 ? Math.Round(Money(r, 2) / projected.Value * 100, 1, MidpointRounding.AwayFromZero) : 0)), ct, ("$open", openStart));
+                    projected is > 0 ? Math.Round(Money(r, 2) / projected.Value * 100, 1, MidpointRounding.AwayFromZero) : 0)), ct, ("$open", projectedStart));
 
         // Buckets heading over commit now that were not over last period: renewal and upsell signals.
         var newOverages = new List<NewOverage>();
-        if (openStart is not null)
+        if (projectedStart is not null)
             await Read(connection, """
                 SELECT c.id, c.name, b.name, p.percent_of_commit FROM projections p
                 JOIN billing_buckets b ON b.id = p.bucket_id JOIN clients c ON c.id = p.client_id
@@ -96,7 +102,7 @@ public sealed class DashboardService
                   AND NOT EXISTS (SELECT 1 FROM billing_readings r WHERE r.bucket_id = p.bucket_id AND r.period_start = $last AND r.overage_units > 0)
                 ORDER BY p.percent_of_commit DESC LIMIT 10
                 """, r => newOverages.Add(new NewOverage(r.GetInt32(0), r.GetString(1), r.GetString(2), Money(r, 3))), ct,
-                ("$open", openStart), ("$hundred", SqlValues.Micros(100)), ("$last", (object?)lastStart ?? DBNull.Value));
+                ("$open", projectedStart), ("$hundred", SqlValues.Micros(100)), ("$last", (object?)lastStart ?? DBNull.Value));
 
         var status = new Dictionary<string, int>();
         var bySource = new List<SourceRevenue>();
@@ -110,14 +116,13 @@ public sealed class DashboardService
                 GROUP BY 1
                 """, r => status[r.GetString(0)] = r.GetInt32(1), ct, ("$last", lastStart));
             await Read(connection, """
-                SELECT s.name, SUM(r.final_cost) FROM billing_readings r
-                JOIN billing_buckets b ON b.id = r.bucket_id JOIN source_types s ON s.id = b.source_type_id
-                WHERE r.period_start = $last GROUP BY s.name ORDER BY 2 DESC
+                SELECT r.source_type, SUM(r.final_cost) FROM billing_readings r
+                WHERE r.period_start = $last GROUP BY r.source_type ORDER BY 2 DESC
                 """, r => bySource.Add(new SourceRevenue(r.GetString(0), Money(r, 1))), ct, ("$last", lastStart));
         }
 
         var statuses = new[] { "Over", "Under", "Mixed", "At commit" }.Where(status.ContainsKey).Select(s => new StatusCount(s, status[s])).ToList();
-        return new RevenueOverview(history.Select(h => h.Revenue).ToList(), openStart is null ? null : Name(openStart), projected, projectedAt,
+        return new RevenueOverview(history.Select(h => h.Revenue).ToList(), projectedStart is null ? null : Name(projectedStart), projected, projectedAt,
             top, newOverages, statuses, bySource);
     }
 

@@ -126,11 +126,9 @@ public sealed class OverUnderService
         return periods;
     }
 
-    // The unit type a reading was billed as. Readings join their bucket for it.
-    private const string UnitTypeOfReading = "u.name";
-    private const string ReadingsFrom = """
-        FROM billing_readings r JOIN billing_buckets b ON b.id = r.bucket_id JOIN unit_types u ON u.id = b.unit_type_id
-        """;
+    // The unit type a reading was billed as, kept on the reading: a bucket changed since changes nothing here.
+    private const string UnitTypeOfReading = "r.unit_type";
+    private const string ReadingsFrom = "FROM billing_readings r";
 
     private static async Task<IReadOnlyList<OverUnderLine>> LinesAsync(SqliteConnection connection, Period period, int? scope, string? unitType)
     {

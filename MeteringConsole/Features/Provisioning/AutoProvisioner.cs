@@ -25,9 +25,11 @@ public sealed class AutoProvisioner
     private readonly IDbContextFactory<AppDbContext> _dbs;
     private readonly TimeProvider _clock;
     private readonly CurrentActor _actor;
+    private readonly BillingSettings _settings;
 
-    public AutoProvisioner(IDbContextFactory<AppDbContext> dbs, CurrentActor actor, TimeProvider clock)
+    public AutoProvisioner(IDbContextFactory<AppDbContext> dbs, CurrentActor actor, BillingSettings settings, TimeProvider clock)
     {
+        _settings = settings;
         _clock = clock;
         _dbs = dbs;
         _actor = actor;
@@ -40,6 +42,8 @@ public sealed class AutoProvisioner
         var unitTypes = await db.UnitTypes.Where(u => u.AutoProvision).OrderBy(u => u.Id).ToListAsync(ct);
         var sources = await db.SourceTypes.ToDictionaryAsync(s => s.Id, s => s.Name, ct);
         var now = _clock.GetUtcNow().UtcDateTime;
+        // A proposed bucket's contract starts with the period it is proposed in, as a bucket a person creates.
+        var contractStart = _settings.PeriodContaining(now).Start;
         int created = 0, bound = 0;
         foreach (var unit in unitTypes)
         {
@@ -66,7 +70,7 @@ public sealed class AutoProvisioner
                         ClientId = clientId, Name = await FreeNameAsync(db, clientId, $"{sources[sourceId]} {unit.Name}", ct),
                         SourceTypeId = sourceId, UnitTypeId = unitId, Aggregation = unit.Aggregation, Commit = 0,
                         BaseRate = unit.BaseRate, OverageRate = unit.OverageRate, Reviewed = false, Enabled = true, AutoProvisioned = true,
-                        CreatedAt = now, Assets = unbound.Select(id => new BucketAsset { AssetId = id, BoundAt = now }).ToList(),
+                        CreatedAt = now, StartsOn = contractStart, Assets = unbound.Select(id => new BucketAsset { AssetId = id, BoundAt = now }).ToList(),
                     });
                     created++;
                     bound += unbound.Count;

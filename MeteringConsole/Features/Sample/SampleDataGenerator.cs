@@ -26,10 +26,12 @@ internal sealed class SampleDataGenerator
     private readonly ApiKeyService _apiKeys;
     private readonly DatabaseOptions _database;
     private readonly SampleBilling _billing;
+    private readonly BillingSettings _settings;
 
     public SampleDataGenerator(AppDbContext db, UserService users, ClientService clients, ApiKeyService apiKeys, DatabaseOptions database,
-        SampleBilling billing)
+        SampleBilling billing, BillingSettings settings)
     {
+        _settings = settings;
         _db = db;
         _users = users;
         _clients = clients;
@@ -67,6 +69,8 @@ internal sealed class SampleDataGenerator
             ClientId = clientIds[b.Client], Name = b.Name, SourceTypeId = sourceIds[b.Source], UnitTypeId = unitIds[b.UnitType],
             Aggregation = b.Aggregation, Commit = b.Commit, BaseRate = b.BaseRate, OverageRate = b.OverageRate, Reviewed = b.Reviewed,
             Enabled = b.Enabled, AutoProvisioned = b.AutoProvisioned, CreatedAt = b.CreatedAt,
+            // Contracts signed (or backdated) to cover the whole window of readings, so every period the sample bills is covered.
+            StartsOn = _settings.PeriodContaining(b.CreatedAt < plan.Window.Start ? b.CreatedAt : plan.Window.Start).Start,
             Assets = b.Assets.Select(x => new BucketAsset { AssetId = assetIds[x.Asset], BoundAt = x.BoundAt }).ToList(),
         }));
         _db.IngestSuppressions.AddRange(SampleCatalog.Suppressions.Select(s => new IngestSuppression

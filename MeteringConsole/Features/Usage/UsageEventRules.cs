@@ -20,6 +20,9 @@ public static partial class UsageEventRules
         if (e.AssetName is { Length: > 200 }) Fail("asset_name", "asset_name must be at most 200 characters.");
         if (e.AssetDescription is { Length: > 1000 }) Fail("asset_description", "asset_description must be at most 1000 characters.");
         if (!double.IsFinite(e.Value) || e.Value < 0) Fail("value", "value must be a finite number ≥ 0.");
+        // Larger readings would overflow billing's millionths (Domain/ValueLimits.cs).
+        if (double.IsFinite(e.Value) && e.Value > Domain.ValueLimits.MaxReadingValue)
+            Fail("value", $"value must be at most {Domain.ValueLimits.MaxReadingValue.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture)}.");
         if (e.Timestamp > now + UsageLimits.MaxFutureSkew) Fail("timestamp", "The timestamp is more than 5 minutes in the future.");
         if (e.Metadata is { } metadata)
         {
