@@ -12,7 +12,8 @@ public static partial class UsageEventRules
     {
         void Fail(string field, string message) => errors.Add(new UsageEventError(index, e.EventId, field, message));
 
-        Length(e.EventId, "event_id", UsageLimits.MaxEventIdLength);
+        if (Length(e.EventId, "event_id", UsageLimits.MaxEventIdLength) && e.EventId.Any(char.IsControl))
+            Fail("event_id", "event_id must not contain NUL, line breaks, tabs or other control characters.");
         if (Length(e.Source, "source", 100) && !SourceName().IsMatch(e.Source))
             Fail("source", "A source type is lower-case letters, digits, '.', '_' or '-'.");
         Length(e.AssetId, "asset_id", 200);
@@ -21,6 +22,8 @@ public static partial class UsageEventRules
         if (e.AssetDescription is { Length: > 1000 }) Fail("asset_description", "asset_description must be at most 1000 characters.");
         if (!double.IsFinite(e.Value) || e.Value < 0) Fail("value", "value must be a finite number ≥ 0.");
         if (e.Timestamp > now + UsageLimits.MaxFutureSkew) Fail("timestamp", "The timestamp is more than 5 minutes in the future.");
+        else if (e.Timestamp < UsageLimits.EarliestTimestamp)
+            Fail("timestamp", $"Readings dated before {UsageLimits.EarliestTimestamp:yyyy-MM-dd} are refused: the timestamp is almost certainly wrong.");
         if (e.Metadata is { } metadata)
         {
             if (metadata.Count > UsageLimits.MaxMetadataKeys)
