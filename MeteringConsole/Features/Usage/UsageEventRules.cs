@@ -12,8 +12,12 @@ public static partial class UsageEventRules
     {
         void Fail(string field, string message) => errors.Add(new UsageEventError(index, e.EventId, field, message));
 
-        if (Length(e.EventId, "event_id", UsageLimits.MaxEventIdLength) && e.EventId.Any(char.IsControl))
-            Fail("event_id", "event_id must not contain NUL, line breaks, tabs or other control characters.");
+        // Kept exactly as sent (spaces included), so only what no sender means is refused.
+        if (Length(e.EventId, "event_id", UsageLimits.MaxEventIdLength))
+        {
+            if (string.IsNullOrWhiteSpace(e.EventId)) Fail("event_id", "event_id is required: it cannot be only spaces.");
+            else if (e.EventId.Any(char.IsControl)) Fail("event_id", "event_id must not contain NUL, line breaks, tabs or other control characters.");
+        }
         if (Length(e.Source, "source", 100) && !SourceName().IsMatch(e.Source))
             Fail("source", "A source type is lower-case letters, digits, '.', '_' or '-'.");
         Length(e.AssetId, "asset_id", 200);
