@@ -3,7 +3,6 @@ using System.Text;
 using MeteringConsole.Common;
 using MeteringConsole.Data;
 using MeteringConsole.Domain;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace MeteringConsole.Features.ApiKeys;
