@@ -129,6 +129,50 @@ public sealed class UsageApiTests : IAsyncLifetime
         Assert.Equal(_acme, await CountAsync("SELECT client_id FROM assets WHERE external_id = 'acme-new'"));
     }
 
+    [Theory]
+    [InlineData("1999-12-31T23:59:59Z")]
+    [InlineData("0001-01-01T00:00:00+01:00")]
+    [InlineData("9999-12-31T23:59:59-01:00")]
+    [InlineData("9999-12-31T23:59:59Z")]
+    [InlineData("0000-01-01T00:00:00Z")]
+    public async Task TimestampsBefore2000OrOutsideTheCalendarAre400NamingTheField(string timestamp)
+    {
+        var http = await _factory.ClientWithKeyAsync(ApiKeyRole.Ingest);
+        var response = await http.PostAsJsonAsync("/api/v1/usage", new { event_id = "t", timestamp, source = "vmware", asset_id = "vm-1", unit_type = "vcpu-hours", value = 1 });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().Single();
+        Assert.Equal("timestamp", error.GetProperty("field").GetString());
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM usage_readings"));
+    }
+
+    [Fact]
+    public async Task EventIdsAreKeptAsSentAndControlCharactersAreRefused()
+    {
+        var http = await _factory.ClientWithKeyAsync(ApiKeyRole.Ingest);
+        var refused = await http.PostAsJsonAsync("/api/v1/usage", new[] { Event("fine"), Event("nul\0byte") });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var error = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().Single();
+        Assert.Equal((1, "event_id"), (error.GetProperty("index").GetInt32(), error.GetProperty("field").GetString()));
+
+        var padded = await http.PostAsJsonAsync("/api/v1/usage", new[] { Event("x"), Event(" x ") });
+        Assert.Equal(2, (await padded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32());
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM usage_readings WHERE event_id = ' x '"));
+    }
+
+    [Fact]
+    public async Task UsageForADisabledClientIs400NamingClientId()
+    {
+        var admin = await _factory.ClientWithKeyAsync(ApiKeyRole.Admin);
+        var created = await (await admin.PostAsJsonAsync("/api/v1/clients", new { name = "Dormant", enabled = false })).Content.ReadFromJsonAsync<JsonElement>();
+        var dormant = created.GetProperty("id").GetInt32();
+
+        var response = await admin.PostAsJsonAsync("/api/v1/usage", Event("d1", "vm-dormant", client: dormant));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().Single();
+        Assert.Equal("client_id", error.GetProperty("field").GetString());
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM assets"));
+    }
+
     [Fact]
     public async Task ClientUsageIsADailySeriesPerUnitType()
     {

@@ -48,6 +48,7 @@ public sealed class ApiExceptionHandler : IExceptionHandler
             ForbiddenException f => new ProblemDetails { Status = 403, Title = "Forbidden.", Detail = f.Message },
             NotFoundException n => new ProblemDetails { Status = 404, Title = "Not found.", Detail = n.Message },
             ConflictException c => new ProblemDetails { Status = 409, Title = "Conflict.", Detail = c.Message },
+            Data.DatabaseBusyException busy => new ProblemDetails { Status = 503, Title = "The database is busy.", Detail = busy.Message },
             // Two requests racing past a service's own uniqueness check meet the database's unique index.
             Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 } } =>
                 new ProblemDetails { Status = 409, Title = "Conflict.", Detail = "The change conflicts with existing data (a duplicate or a row still in use); nothing was saved." },
@@ -57,6 +58,7 @@ public sealed class ApiExceptionHandler : IExceptionHandler
         if (problem.Status >= 500) _log.LogError(exception, "Unhandled API error on {Method} {Path}", context.Request.Method, path);
         else _log.LogInformation("{Method} {Path} answered {Status}: {Detail}", context.Request.Method, path, problem.Status, problem.Detail ?? problem.Title);
         context.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == 503) context.Response.Headers.RetryAfter = "5";
         return await _problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 

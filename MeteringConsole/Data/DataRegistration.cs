@@ -20,11 +20,13 @@ public static class DataRegistration
         builder.Services.AddClock(builder.Configuration);
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<CurrentActor>();
+        builder.Services.AddSingleton<DatabaseWriteGate>();
+        builder.Services.AddSingleton<WriteGateInterceptor>();
         // Scoped factory: Blazor circuits live long, so services create a short-lived context per
         // operation, and each context's audit interceptor sees the scope's actor.
         builder.Services.AddDbContextFactory<AppDbContext>((sp, o) => o
             .UseSqlite(options.ConnectionString)
-            .AddInterceptors(SqlitePragmaInterceptor.Instance, new AuditInterceptor(sp.GetRequiredService<CurrentActor>(), sp.GetRequiredService<TimeProvider>())),
+            .AddInterceptors(SqlitePragmaInterceptor.Instance, sp.GetRequiredService<WriteGateInterceptor>(), new AuditInterceptor(sp.GetRequiredService<CurrentActor>(), sp.GetRequiredService<TimeProvider>())),
             ServiceLifetime.Scoped);
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
         builder.Services.AddScoped<DatabaseInitializer>();

@@ -62,6 +62,8 @@ public sealed class SuppressionApiTests : IClassFixture<ApiFactory>
     [InlineData("(unclosed", "regex", "pattern")]
     [InlineData("vm-[0-9]", "glob", "pattern")]
     [InlineData("vm-1", "fuzzy", "type")]
+    [InlineData("^(vm)-\\1$", "regex", "pattern")]
+    [InlineData("^(?=vm).*-x$", "regex", "pattern")]
     public async Task BadBodyIs400ProblemWithFieldErrors(string pattern, string type, string field)
     {
         var admin = await _api.ClientWithKeyAsync(ApiKeyRole.Admin);

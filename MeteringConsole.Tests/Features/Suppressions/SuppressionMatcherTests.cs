@@ -133,6 +133,9 @@ public sealed class SuppressionMatcherTests
     [InlineData(SuppressionType.Glob, "?*", "every asset")]
     [InlineData(SuppressionType.Regex, ".*", "every asset")]
     [InlineData(SuppressionType.Regex, "^", "every asset")]
+    [InlineData(SuppressionType.Regex, "^(vm)-\\1$", "bounded time")]
+    [InlineData(SuppressionType.Regex, "^(?!db).*-x$", "bounded time")]
+    [InlineData(SuppressionType.Regex, "(?>a+)b", "bounded time")]
     public void ProblemExplainsWhyAPatternCannotBeARule(SuppressionType type, string pattern, string expected)
         => Assert.Contains(expected, SuppressionMatcher.Problem(type, pattern));
 

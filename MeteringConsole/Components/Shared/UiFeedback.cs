@@ -49,6 +49,10 @@ public static class UiFeedback
         {
             notify(Severity.Warning, "Not found", e.Message + " It may have been deleted.");
         }
+        catch (Data.DatabaseBusyException e)
+        {
+            notify(Severity.Warning, "Not done", e.Message);
+        }
         return false;
     }
 }

@@ -3,7 +3,6 @@ using System.Text;
 using MeteringConsole.Common;
 using MeteringConsole.Data;
 using MeteringConsole.Domain;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace MeteringConsole.Features.ApiKeys;
@@ -26,15 +25,15 @@ public sealed class ApiKeyService
 
     private readonly TimeProvider _clock;
     private readonly CurrentActor _actor;
-    private readonly DatabaseOptions _database;
+    private readonly ApiKeyUsageRecorder _usage;
 
-    public ApiKeyService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor, DatabaseOptions database, TimeProvider clock)
+    public ApiKeyService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor, ApiKeyUsageRecorder usage, TimeProvider clock)
     {
+        _usage = usage;
 
         _clock = clock;
         _dbs = dbs;
         _actor = actor;
-        _database = database;
     }
 
     public async Task<Page<ApiKeyRow>> ListAsync(PageRequest page, string? search = null)
@@ -52,6 +51,8 @@ public sealed class ApiKeyService
             .Select(k => new ApiKeyRow(k.Id, k.Name, k.Role, k.ClientId, k.Client != null ? k.Client.Name : null, k.Prefix,
                 k.Enabled, k.CreatedAt, k.LastUsedAt))
             .ToListAsync();
+        // Uses not flushed yet are shown as they happened.
+        rows = rows.Select(r => _usage.Unwritten(r.Id) is DateTime used && (r.LastUsedAt is null || used > r.LastUsedAt) ? r with { LastUsedAt = used } : r).ToList();
         return new Page<ApiKeyRow>(rows, total);
     }
 
@@ -87,7 +88,7 @@ public sealed class ApiKeyService
         await db.SaveChangesAsync();
     }
 
-    /// <summary>The enabled key matching the secret, or null. Marks it used (at most once a minute).</summary>
+    /// <summary>The enabled key matching the secret, or null. Marks it used (<see cref="ApiKeyUsageRecorder"/>).</summary>
     public async Task<ApiKey?> ValidateAsync(string secret)
     {
         if (!secret.StartsWith(SecretPrefix, StringComparison.Ordinal) || secret.Length < SecretPrefix.Length + LookupLength + 16)
@@ -99,17 +100,8 @@ public sealed class ApiKeyService
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(secret)), Encoding.ASCII.GetBytes(key.SecretHash)))
             return null;
 
-        var now = _clock.GetUtcNow().UtcDateTime;
-        if (key.LastUsedAt is null || now - key.LastUsedAt > TimeSpan.FromMinutes(1))
-        {
-            // Usage bookkeeping, not a configuration change: written directly, not audited.
-            await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString);
-            await using var cmd = connection.CreateCommand();
-            cmd.CommandText = "UPDATE api_keys SET last_used_at = $at WHERE id = $id";
-            cmd.Parameters.AddWithValue("$at", SqlValues.Instant(now));
-            cmd.Parameters.AddWithValue("$id", key.Id);
-            await cmd.ExecuteNonQueryAsync();
-        }
+        // Recorded in memory and written in the background: a request never waits on the database's writer for it.
+        _usage.Record(key.Id, _clock.GetUtcNow().UtcDateTime);
         return key;
     }
 

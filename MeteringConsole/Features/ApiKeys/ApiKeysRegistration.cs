@@ -3,5 +3,9 @@ namespace MeteringConsole.Features.ApiKeys;
 public static class ApiKeysRegistration
 {
     public static IServiceCollection AddApiKeys(this IServiceCollection services)
-        => services.AddScoped<ApiKeyService>();
+    {
+        services.AddSingleton<ApiKeyUsageRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsageRecorder>());
+        return services.AddScoped<ApiKeyService>();
+    }
 }

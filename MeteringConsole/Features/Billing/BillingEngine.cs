@@ -24,9 +24,11 @@ public sealed class BillingEngine
     private readonly BillingSettings _settings;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly ILogger<BillingEngine> _log;
+    private readonly DatabaseWriteGate _gate;
 
-    public BillingEngine(DatabaseOptions database, BillingSettings settings, ILogger<BillingEngine> log, TimeProvider clock)
+    public BillingEngine(DatabaseOptions database, BillingSettings settings, ILogger<BillingEngine> log, TimeProvider clock, DatabaseWriteGate gate)
     {
+        _gate = gate;
 
         _clock = clock;
         _database = database;
@@ -76,7 +78,9 @@ public sealed class BillingEngine
                     """;
                 claim.Parameters.AddWithValue("$id", runId);
                 claim.Parameters.AddWithValue("$now", SqlValues.Instant(_clock.GetUtcNow().UtcDateTime));
-                if (await claim.ExecuteNonQueryAsync(ct) == 1) break;
+                // Every write of a run takes its turn with ingest (DatabaseWriteGate), or sustained ingest starves it.
+                using (await _gate.EnterAsync(ct))
+                    if (await claim.ExecuteNonQueryAsync(ct) == 1) break;
             }
             await using var state = connection.CreateCommand();
             state.CommandText = "SELECT status FROM billing_runs WHERE id = $id";
@@ -102,6 +106,7 @@ public sealed class BillingEngine
         var start = SqlValues.Instant(period.StartUtc);
         decimal total = 0;
 
+        using var turn = await _gate.EnterAsync(ct);
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using (var finalized = connection.CreateCommand())
         {
@@ -184,9 +189,10 @@ public sealed class BillingEngine
             fail.Parameters.AddWithValue("$now", SqlValues.Instant(_clock.GetUtcNow().UtcDateTime));
             fail.Parameters.AddWithValue("$error", Jobs.JobHistory.Truncate(error));
             fail.Parameters.AddWithValue("$id", runId);
-            await fail.ExecuteNonQueryAsync(CancellationToken.None);
+            using (await _gate.EnterAsync())
+                await fail.ExecuteNonQueryAsync(CancellationToken.None);
         }
-        catch (SqliteException e)
+        catch (Exception e) when (e is SqliteException or DatabaseBusyException)
         {
             _log.LogError(e, "Could not record the failure of billing run {Run}", runId);
         }

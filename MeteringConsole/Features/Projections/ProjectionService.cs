@@ -30,10 +30,12 @@ public sealed class ProjectionService
     private readonly BillingSettings _settings;
     private readonly JobScheduler _scheduler;
     private readonly JobHistory _history;
+    private readonly DatabaseWriteGate _gate;
 
     public ProjectionService(IDbContextFactory<AppDbContext> dbs, DatabaseOptions database, CurrentActor actor, BillingSettings settings,
-        JobScheduler scheduler, JobHistory history, TimeProvider clock)
+        JobScheduler scheduler, JobHistory history, TimeProvider clock, DatabaseWriteGate gate)
     {
+        _gate = gate;
         _clock = clock;
         _dbs = dbs;
         _database = database;
@@ -74,6 +76,8 @@ public sealed class ProjectionService
         await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
         var projections = await ProjectionCalculator.ComputeAsync(connection, _settings, now, enabledOnly: true, ct: ct);
         var period = _settings.PeriodContaining(now);
+        // Takes its turn with ingest (DatabaseWriteGate): under sustained ingest it would otherwise be starved.
+        using var turn = await _gate.EnterAsync(ct);
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using (var delete = connection.CreateCommand())
         {

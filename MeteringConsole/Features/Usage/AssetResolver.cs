@@ -8,6 +8,8 @@ namespace MeteringConsole.Features.Usage;
 /// Finds or creates the asset of every event in a batch: one lookup query per source type,
 /// inserts for assets seen for the first time, one bulk "last seen" update, and individual
 /// updates only where a name, description or client changes. Suppressed assets are never looked up or created.
+/// A client-scoped key creates new assets for its client and claims unassigned ones an operator has
+/// not acknowledged; another client's asset, or an acknowledged unassigned one, refuses the batch (403).
 /// </summary>
 internal sealed class AssetResolver
 {
@@ -22,7 +24,7 @@ internal sealed class AssetResolver
         _actor = actor;
     }
 
-    private sealed record Existing(int Id, int? ClientId);
+    private sealed record Existing(int Id, int? ClientId, bool Acknowledged);
 
     /// <summary>
     /// Per event, in order: its asset id, or the id of the suppression rule that drops it. The
@@ -60,6 +62,11 @@ internal sealed class AssetResolver
             }
             if (_actor.ClientScope is int scope && asset.ClientId is not null && asset.ClientId != scope)
                 throw new ForbiddenException($"Asset {e.Source}/{e.AssetId} belongs to another client; this API key may only send usage for client {scope}.");
+            // An operator who acknowledged an asset and left it unassigned decided where it stands; a
+            // client's own key must not take it (and its usage) over. Unacknowledged ones it may claim.
+            if (_actor.ClientScope is int claimant && asset.ClientId is null && asset.Acknowledged)
+                throw new ForbiddenException($"Asset {e.Source}/{e.AssetId} is unassigned and was acknowledged by an operator; this API key "
+                    + $"may send usage for it once an operator assigns it to client {claimant}.");
             ids[key] = asset.Id;
             var assign = asset.ClientId is null && wantedClient is not null;
             if (assign || name is not null || description is not null) await UpdateAsync(asset.Id, name, description, assign ? wantedClient : null, ct);
@@ -77,14 +84,14 @@ internal sealed class AssetResolver
         foreach (var group in keys.GroupBy(k => k.SourceTypeId))
         {
             await using var cmd = _writer.Command("""
-                SELECT id, external_id, client_id FROM assets
+                SELECT id, external_id, client_id, acknowledged FROM assets
                 WHERE source_type_id = $s AND external_id IN (SELECT value FROM json_each($ids))
                 """, "$s", "$ids");
             cmd.Parameters["$s"].Value = group.Key;
             cmd.Parameters["$ids"].Value = JsonSerializer.Serialize(group.Select(k => k.ExternalId));
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
-                found[(group.Key, r.GetString(1))] = new Existing(r.GetInt32(0), r.IsDBNull(2) ? null : r.GetInt32(2));
+                found[(group.Key, r.GetString(1))] = new Existing(r.GetInt32(0), r.IsDBNull(2) ? null : r.GetInt32(2), r.GetBoolean(3));
         }
         return found;
     }

@@ -21,9 +21,9 @@ public sealed class IngestService
     private readonly DatabaseOptions _database;
     private readonly BillingSettings _billing;
     private readonly TimeProvider _clock;
-    private readonly IngestWriteGate _gate;
+    private readonly DatabaseWriteGate _gate;
 
-    public IngestService(CurrentActor actor, DatabaseOptions database, BillingSettings billing, TimeProvider clock, IngestWriteGate gate)
+    public IngestService(CurrentActor actor, DatabaseOptions database, BillingSettings billing, TimeProvider clock, DatabaseWriteGate gate)
     {
         _actor = actor;
         _database = database;
@@ -59,16 +59,21 @@ public sealed class IngestService
         var actor = await _actor.RequireAsync(Permission.Ingest);
         var now = _clock.GetUtcNow().UtcDateTime;
         await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
-        var reference = await ReferenceData.LoadAsync(connection, events, _billing, ct);
-        // Database rules are checked even when some events are malformed, so one answer lists every problem.
-        var resolved = Validate(events, reference, actor, errors);
+        // Checked before queueing, so a bad batch is answered without waiting for the writers ahead;
+        // database rules are checked even when some events are malformed, so one answer lists every problem.
+        var reference = await ReferenceData.LoadAsync(connection, null, events, _billing, ct);
+        Validate(events, reference, actor, errors);
 
-        // SQLite has one writer at a time. Batches of this process queue here, in order and without
+        // SQLite has one writer at a time. Writers of this process queue here, in order and without
         // blocking threads; BEGIN IMMEDIATE then takes the database's write lock up front, so a
-        // writer in another process (a billing run, the command line) makes it wait on the busy
-        // timeout rather than fail halfway.
+        // writer in another process (the command line) makes it wait on the busy timeout rather
+        // than fail halfway.
         using var turn = await _gate.EnterAsync(ct);
         await using var tx = connection.BeginTransaction(deferred: false);
+        // Checked again under the write lock: a period finalized (or a client disabled) while this
+        // batch waited must refuse it, or late readings would land in a finalized period.
+        reference = await ReferenceData.LoadAsync(connection, tx, events, _billing, ct);
+        var resolved = Validate(events, reference, actor, new List<UsageEventError>());
         var writer = new IngestWriter(connection, tx, _billing, actor, now);
         var result = await writer.WriteAsync(resolved, reference, ct);
         await tx.CommitAsync(ct);
@@ -88,8 +93,10 @@ public sealed class IngestService
                 errors.Add(new UsageEventError(i, e.EventId, "unit_type", $"Unknown unit type '{e.UnitType}'."));
             if (e.ClientId is int clientId)
             {
-                if (!reference.Clients.Contains(clientId))
+                if (!reference.Clients.TryGetValue(clientId, out var enabled))
                     errors.Add(new UsageEventError(i, e.EventId, "client_id", $"Client {clientId} does not exist."));
+                else if (!enabled)
+                    errors.Add(new UsageEventError(i, e.EventId, "client_id", $"Client {clientId} is disabled; usage for it is refused until it is enabled again."));
                 else if (actor.ClientScope is int scope && scope != clientId)
                     throw new ForbiddenException($"Event {i} ({e.EventId}): this API key may only send usage for client {scope}.");
             }
@@ -103,27 +110,30 @@ public sealed class IngestService
     }
 }
 
-/// <summary>The small tables a batch is checked against, read before the write transaction.</summary>
+/// <summary>The small tables a batch is checked against: read before it queues, and again under the write lock.</summary>
 internal sealed class ReferenceData
 {
     public Dictionary<string, int> UnitTypes { get; } = new(StringComparer.OrdinalIgnoreCase);
-    public HashSet<int> Clients { get; } = new();
+    /// <summary>Client id → enabled.</summary>
+    public Dictionary<int, bool> Clients { get; } = new();
     public List<(long StartMs, long EndMs, string? Label)> FinalizedPeriods { get; } = new();
     public SuppressionMatcher Suppressions { get; private set; } = new(Array.Empty<SuppressionRule>());
 
-    public static async Task<ReferenceData> LoadAsync(SqliteConnection connection, IReadOnlyList<UsageEvent?> events, BillingSettings billing, CancellationToken ct)
+    public static async Task<ReferenceData> LoadAsync(SqliteConnection connection, SqliteTransaction? tx, IReadOnlyList<UsageEvent?> events,
+        BillingSettings billing, CancellationToken ct)
     {
         var data = new ReferenceData();
         await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
         cmd.CommandText = "SELECT id, name FROM unit_types";
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) data.UnitTypes[r.GetString(1)] = r.GetInt32(0);
 
         if (events.Any(e => e?.ClientId is not null))
         {
-            cmd.CommandText = "SELECT id FROM clients";
+            cmd.CommandText = "SELECT id, enabled FROM clients";
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) data.Clients.Add(r.GetInt32(0));
+            while (await r.ReadAsync(ct)) data.Clients[r.GetInt32(0)] = r.GetBoolean(1);
         }
 
         cmd.CommandText = "SELECT period_start, period_end FROM billing_periods WHERE finalized_at IS NOT NULL";

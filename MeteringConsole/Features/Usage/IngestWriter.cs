@@ -40,15 +40,18 @@ internal sealed class IngestWriter
 
     public async Task<IngestResult> WriteAsync(List<(UsageEvent Event, int UnitTypeId)> events, ReferenceData reference, CancellationToken ct)
     {
-        var sourceTypes = await SourceTypesAsync(events.Select(e => e.Event.Source).Distinct(), ct);
+        // A duplicate is settled before assets are looked at: resending an event must not create,
+        // rename or claim an asset, nor create a source type.
+        var fresh = await WithoutDuplicatesAsync(events, ct);
+        var sourceTypes = await SourceTypesAsync(fresh.Select(e => e.Event.Source).Distinct(), ct);
         var resolver = new AssetResolver(this, reference.Suppressions, _actor);
-        var resolved = await resolver.ResolveAsync(events.Select(e => (sourceTypes[e.Event.Source], e.Event)).ToList(), ct);
+        var resolved = await resolver.ResolveAsync(fresh.Select(e => (sourceTypes[e.Event.Source], e.Event)).ToList(), ct);
 
         var suppressionHits = new Dictionary<int, int>();
-        var toStore = new List<(UsageEvent Event, int UnitTypeId, int AssetId)>(events.Count);
-        for (var i = 0; i < events.Count; i++)
+        var toStore = new List<(UsageEvent Event, int UnitTypeId, int AssetId)>(fresh.Count);
+        for (var i = 0; i < fresh.Count; i++)
         {
-            var (e, unitTypeId) = events[i];
+            var (e, unitTypeId) = fresh[i];
             if (resolved[i] is { AssetId: int assetId }) toStore.Add((e, unitTypeId, assetId));
             else
             {
@@ -64,6 +67,22 @@ internal sealed class IngestWriter
         await CountSuppressionHitsAsync(suppressionHits, ct);
         var suppressed = suppressionHits.Values.Sum();
         return new IngestResult(accepted, events.Count - suppressed - accepted, suppressed);
+    }
+
+    /// <summary>
+    /// The events whose id is neither stored already nor repeated earlier in the batch. Ids are
+    /// compared exactly as sent (ordinal, untrimmed), as the unique index compares them.
+    /// </summary>
+    private async Task<List<(UsageEvent Event, int UnitTypeId)>> WithoutDuplicatesAsync(List<(UsageEvent Event, int UnitTypeId)> events, CancellationToken ct)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await using (var stored = Command("SELECT event_id FROM usage_readings WHERE event_id IN (SELECT value FROM json_each($ids))", "$ids"))
+        {
+            stored.Parameters["$ids"].Value = JsonSerializer.Serialize(events.Select(e => e.Event.EventId));
+            await using var r = await stored.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) seen.Add(r.GetString(0));
+        }
+        return events.Where(e => seen.Add(e.Event.EventId)).ToList();
     }
 
     /// <summary>

@@ -44,7 +44,8 @@ public static partial class UsageBatchParser
             return null;
         }
         var before = errors.Count;
-        var eventId = RequiredString(e, "event_id", index, null, errors);
+        // Event ids are kept exactly as sent: " x " is not "x" (trimming made it a duplicate of it).
+        var eventId = RequiredString(e, "event_id", index, null, errors, trim: false);
         void Fail(string field, string message) => errors.Add(new UsageEventError(index, eventId, field, message));
 
         DateTimeOffset timestamp = default;
@@ -81,7 +82,7 @@ public static partial class UsageBatchParser
         return errors.Count == before ? parsed : null;
     }
 
-    private static string? RequiredString(JsonElement e, string field, int index, string? eventId, List<UsageEventError> errors)
+    private static string? RequiredString(JsonElement e, string field, int index, string? eventId, List<UsageEventError> errors, bool trim = true)
     {
         if (!e.TryGetProperty(field, out var p) || p.ValueKind == JsonValueKind.Null)
         {
@@ -93,9 +94,9 @@ public static partial class UsageBatchParser
             errors.Add(new UsageEventError(index, eventId, field, $"{field} must be a string."));
             return null;
         }
-        var s = p.GetString()!.Trim();
-        if (s.Length == 0) errors.Add(new UsageEventError(index, eventId, field, $"{field} is required."));
-        return s.Length == 0 ? null : s;
+        var s = trim ? p.GetString()!.Trim() : p.GetString()!;
+        if (string.IsNullOrWhiteSpace(s)) errors.Add(new UsageEventError(index, eventId, field, $"{field} is required."));
+        return string.IsNullOrWhiteSpace(s) ? null : s;
     }
 
     private static string? OptionalString(JsonElement e, string field, int index, string? eventId, List<UsageEventError> errors)

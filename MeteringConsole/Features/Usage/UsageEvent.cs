@@ -43,4 +43,6 @@ public static class UsageLimits
     public const int MaxMetadataKeyLength = 64;
     public const int MaxMetadataValueLength = 256;
     public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(5);
+    /// <summary>The earliest reading accepted (UTC): older timestamps are a sender's zeroed or unset clock, not late data.</summary>
+    public static readonly DateTimeOffset EarliestTimestamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 }

@@ -12,7 +12,12 @@ public static partial class UsageEventRules
     {
         void Fail(string field, string message) => errors.Add(new UsageEventError(index, e.EventId, field, message));
 
-        Length(e.EventId, "event_id", UsageLimits.MaxEventIdLength);
+        // Kept exactly as sent (spaces included), so only what no sender means is refused.
+        if (Length(e.EventId, "event_id", UsageLimits.MaxEventIdLength))
+        {
+            if (string.IsNullOrWhiteSpace(e.EventId)) Fail("event_id", "event_id is required: it cannot be only spaces.");
+            else if (e.EventId.Any(char.IsControl)) Fail("event_id", "event_id must not contain NUL, line breaks, tabs or other control characters.");
+        }
         if (Length(e.Source, "source", 100) && !SourceName().IsMatch(e.Source))
             Fail("source", "A source type is lower-case letters, digits, '.', '_' or '-'.");
         Length(e.AssetId, "asset_id", 200);
@@ -24,6 +29,8 @@ public static partial class UsageEventRules
         if (double.IsFinite(e.Value) && e.Value > Domain.ValueLimits.MaxReadingValue)
             Fail("value", $"value must be at most {Domain.ValueLimits.MaxReadingValue.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture)}.");
         if (e.Timestamp > now + UsageLimits.MaxFutureSkew) Fail("timestamp", "The timestamp is more than 5 minutes in the future.");
+        else if (e.Timestamp < UsageLimits.EarliestTimestamp)
+            Fail("timestamp", $"Readings dated before {UsageLimits.EarliestTimestamp:yyyy-MM-dd} are refused: the timestamp is almost certainly wrong.");
         if (e.Metadata is { } metadata)
         {
             if (metadata.Count > UsageLimits.MaxMetadataKeys)

@@ -4,7 +4,6 @@ public static class UsageRegistration
 {
     public static IServiceCollection AddUsage(this IServiceCollection services)
     {
-        services.AddSingleton<IngestWriteGate>();
         services.AddScoped<IngestService>();
         services.AddScoped<UsageReadService>();
         return services;
