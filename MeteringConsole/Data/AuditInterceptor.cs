@@ -118,7 +118,8 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
 
     private static Dictionary<string, object?> Values(EntityEntry entry, bool original)
         => entry.Properties
-            .Where(p => !p.Metadata.Name.Contains("Hash", StringComparison.Ordinal))
+            // Key hashes and webhook signing secrets never reach the audit log.
+            .Where(p => !p.Metadata.Name.Contains("Hash", StringComparison.Ordinal) && !p.Metadata.Name.Contains("Secret", StringComparison.Ordinal))
             .ToDictionary(p => SnakeCaseNaming.ToSnake(p.Metadata.Name), p => original ? p.OriginalValue : p.CurrentValue);
 
     private static string Json(Dictionary<string, object?> values)

@@ -1,5 +1,6 @@
 using MeteringConsole.Api;
 using MeteringConsole.Features.Account;
+using MeteringConsole.Features.Alerts;
 using MeteringConsole.Features.ApiKeys;
 using MeteringConsole.Features.Assets;
 using MeteringConsole.Features.Audit;
@@ -30,6 +31,7 @@ public static class FeatureRegistration
             .AddAudit()
             .AddUsage()
             .AddBilling()
+            .AddAlerts()
             .AddDashboard();
 
     public static WebApplication MapFeatureEndpoints(this WebApplication app)
@@ -44,7 +46,8 @@ public static class FeatureRegistration
             .MapAuditEndpoints()
             .MapUsageEndpoints()
             .MapBillingEndpoints()
-            .MapProjectionEndpoints();
+            .MapProjectionEndpoints()
+            .MapAlertEndpoints();
         return app;
     }
 }

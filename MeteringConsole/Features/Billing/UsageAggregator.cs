@@ -84,8 +84,8 @@ public static class UsageAggregator
             b.Value.Overage, BillingMath.Units(usage[b.Key]))).ToList();
     }
 
-    /// <summary>Folds one asset's daily rollups.</summary>
-    private struct AssetAccumulator
+    /// <summary>Folds one asset's daily rollups (alerts fold a client's usage of a unit type the same way).</summary>
+    internal struct AssetAccumulator
     {
         private double _sum;
         private long _count;
