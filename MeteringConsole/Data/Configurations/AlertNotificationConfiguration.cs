@@ -11,8 +11,8 @@ public class AlertNotificationConfiguration : IEntityTypeConfiguration<AlertNoti
         b.ToTable("alert_notifications");
         b.Property(x => x.MessageId).HasMaxLength(40);
         b.HasIndex(x => x.MessageId).IsUnique();
-        // A crossing is one notification, even if two evaluators raced to record it.
-        b.HasIndex(x => new { x.AlertId, x.ClientId, x.TriggeredAt }).IsUnique();
+        // One crossing, one row: the evaluator's conditional update ok → in_alarm decides, not this index.
+        b.HasIndex(x => new { x.AlertId, x.ClientId, x.TriggeredAt });
         b.HasOne<Alert>().WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -262,7 +262,6 @@ namespace MeteringConsole.Data.Migrations
                         .HasDatabaseName("ix_alert_notifications_message_id");
 
                     b.HasIndex("AlertId", "ClientId", "TriggeredAt")
-                        .IsUnique()
                         .HasDatabaseName("ix_alert_notifications_alert_id_client_id_triggered_at");
 
                     b.ToTable("alert_notifications", (string)null);

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MeteringConsole.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201110015_Alerts")]
+    [Migration("20261201111600_Alerts")]
     partial class Alerts
     {
         /// <inheritdoc />
@@ -265,7 +265,6 @@ namespace MeteringConsole.Data.Migrations
                         .HasDatabaseName("ix_alert_notifications_message_id");
 
                     b.HasIndex("AlertId", "ClientId", "TriggeredAt")
-                        .IsUnique()
                         .HasDatabaseName("ix_alert_notifications_alert_id_client_id_triggered_at");
 
                     b.ToTable("alert_notifications", (string)null);

@@ -204,8 +204,7 @@ namespace MeteringConsole.Data.Migrations
             migrationBuilder.CreateIndex(
                 name: "ix_alert_notifications_alert_id_client_id_triggered_at",
                 table: "alert_notifications",
-                columns: new[] { "alert_id", "client_id", "triggered_at" },
-                unique: true);
+                columns: new[] { "alert_id", "client_id", "triggered_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_alert_notifications_message_id",
