@@ -21,11 +21,14 @@ public sealed class AlertService
     private readonly IDbContextFactory<AppDbContext> _dbs;
     private readonly CurrentActor _actor;
     private readonly AlertEvaluator _evaluator;
+    private readonly AlertEvaluationSignal _signal;
     private readonly TimeProvider _clock;
     private readonly ILogger<AlertService> _log;
 
-    public AlertService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor, AlertEvaluator evaluator, TimeProvider clock, ILogger<AlertService> log)
+    public AlertService(IDbContextFactory<AppDbContext> dbs, CurrentActor actor, AlertEvaluator evaluator, AlertEvaluationSignal signal,
+        TimeProvider clock, ILogger<AlertService> log)
     {
+        _signal = signal;
         _dbs = dbs;
         _actor = actor;
         _evaluator = evaluator;
@@ -76,6 +79,7 @@ public sealed class AlertService
             await db.SaveChangesAsync();
             id = alert.Id;
         }
+        _signal.AlertsChanged();
         try
         {
             await _evaluator.EvaluateAsync(id);
@@ -101,6 +105,7 @@ public sealed class AlertService
             {
                 alert.ArchivedAt = _clock.GetUtcNow().UtcDateTime;
                 await db.SaveChangesAsync();
+                _signal.AlertsChanged();
             }
         }
         return await GetAsync(id);
