@@ -31,6 +31,8 @@ public class AppDbContext : IdentityDbContext<AppUser>
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<AlertClientState> AlertClientStates => Set<AlertClientState>();
     public DbSet<AlertNotification> AlertNotifications => Set<AlertNotification>();
+    public DbSet<AlertDeliveryAttempt> AlertDeliveryAttempts => Set<AlertDeliveryAttempt>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 

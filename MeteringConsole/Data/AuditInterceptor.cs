@@ -149,7 +149,9 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
     }
 
     /// <summary>Hashes (password, API key secret) are never written to the log, not even as a change of hash.</summary>
-    private static bool IsSecret(string property) => property.EndsWith("Hash", StringComparison.Ordinal);
+    // Key and password hashes, webhook signing secrets: a change is recorded, never the value.
+    private static bool IsSecret(string property)
+        => property.EndsWith("Hash", StringComparison.Ordinal) || property.Contains("Secret", StringComparison.Ordinal);
 
     /// <summary>Identity's security and concurrency stamps: random tokens that say nothing to a reader and are not kept.</summary>
     private static bool IsStamp(string property) => property.EndsWith("Stamp", StringComparison.Ordinal);

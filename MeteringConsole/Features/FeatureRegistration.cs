@@ -1,5 +1,6 @@
 using MeteringConsole.Api;
 using MeteringConsole.Features.Account;
+using MeteringConsole.Features.Alerts;
 using MeteringConsole.Features.ApiKeys;
 using MeteringConsole.Features.Assets;
 using MeteringConsole.Features.Audit;
@@ -32,6 +33,7 @@ public static class FeatureRegistration
             .AddUsage()
             .AddBilling()
             .AddOverUnder()
+            .AddAlerts()
             .AddDashboard();
 
     public static WebApplication MapFeatureEndpoints(this WebApplication app)
@@ -47,7 +49,8 @@ public static class FeatureRegistration
             .MapUsageEndpoints()
             .MapBillingEndpoints()
             .MapProjectionEndpoints()
-            .MapOverUnderEndpoints();
+            .MapOverUnderEndpoints()
+            .MapAlertEndpoints();
         return app;
     }
 }

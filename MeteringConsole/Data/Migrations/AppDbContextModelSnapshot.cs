@@ -24,10 +24,6 @@ namespace MeteringConsole.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    b.Property<bool>("Archived")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("archived");
-
                     b.Property<DateTime?>("ArchivedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("archived_at");
@@ -40,6 +36,17 @@ namespace MeteringConsole.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Direction")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("direction");
+
+                    b.Property<string>("ExtraRecipients")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("extra_recipients");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -49,6 +56,16 @@ namespace MeteringConsole.Data.Migrations
                     b.Property<bool>("NotifyEmail")
                         .HasColumnType("INTEGER")
                         .HasColumnName("notify_email");
+
+                    b.Property<bool>("NotifyWebhook")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notify_webhook");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("severity");
 
                     b.Property<long>("Threshold")
                         .HasColumnType("INTEGER")
@@ -64,13 +81,16 @@ namespace MeteringConsole.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("unit_type_id");
 
-                    b.Property<string>("WebhookUrl")
-                        .HasMaxLength(2000)
+                    b.Property<string>("Window")
+                        .HasMaxLength(10)
                         .HasColumnType("TEXT")
-                        .HasColumnName("webhook_url");
+                        .HasColumnName("window");
 
                     b.HasKey("Id")
                         .HasName("pk_alerts");
+
+                    b.HasIndex("ArchivedAt")
+                        .HasDatabaseName("ix_alerts_archived_at");
 
                     b.HasIndex("ClientId")
                         .HasDatabaseName("ix_alerts_client_id");
@@ -91,29 +111,107 @@ namespace MeteringConsole.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("client_id");
 
-                    b.Property<bool>("InAlarm")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("in_alarm");
-
-                    b.Property<DateTime>("LastEvaluatedAt")
+                    b.Property<DateTime>("ChangedAt")
                         .HasColumnType("TEXT")
-                        .HasColumnName("last_evaluated_at");
+                        .HasColumnName("changed_at");
 
-                    b.Property<long?>("LastValue")
+                    b.Property<long?>("CurrentValue")
                         .HasColumnType("INTEGER")
-                        .HasColumnName("last_value");
+                        .HasColumnName("current_value");
 
-                    b.Property<DateTime?>("Since")
+                    b.Property<DateTime>("EvaluatedAt")
                         .HasColumnType("TEXT")
-                        .HasColumnName("since");
+                        .HasColumnName("evaluated_at");
+
+                    b.Property<DateTime?>("PeriodStart")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period_start");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime?>("TriggeredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("triggered_at");
+
+                    b.Property<long?>("Value")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("value");
 
                     b.HasKey("AlertId", "ClientId")
                         .HasName("pk_alert_client_states");
 
-                    b.HasIndex("ClientId")
-                        .HasDatabaseName("ix_alert_client_states_client_id");
+                    b.HasIndex("ClientId", "Status")
+                        .HasDatabaseName("ix_alert_client_states_client_id_status");
 
                     b.ToTable("alert_client_states", (string)null);
+                });
+
+            modelBuilder.Entity("MeteringConsole.Domain.AlertDeliveryAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempt");
+
+                    b.Property<DateTime>("AttemptedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("attempted_at");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<DateTime?>("NextAttemptAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<long>("NotificationId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notification_id");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status_code");
+
+                    b.Property<bool>("Success")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("success");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
+
+                    b.Property<int?>("WebhookEndpointId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("webhook_endpoint_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alert_delivery_attempts");
+
+                    b.HasIndex("NotificationId")
+                        .HasDatabaseName("ix_alert_delivery_attempts_notification_id");
+
+                    b.HasIndex("WebhookEndpointId")
+                        .HasDatabaseName("ix_alert_delivery_attempts_webhook_endpoint_id");
+
+                    b.ToTable("alert_delivery_attempts", (string)null);
                 });
 
             modelBuilder.Entity("MeteringConsole.Domain.AlertNotification", b =>
@@ -127,37 +225,31 @@ namespace MeteringConsole.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("alert_id");
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("attempts");
-
-                    b.Property<string>("Channel")
-                        .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("channel");
-
                     b.Property<int>("ClientId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("client_id");
 
-                    b.Property<string>("Error")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("error");
-
-                    b.Property<DateTime>("SentAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("sent_at");
-
-                    b.Property<bool>("Success")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("success");
-
-                    b.Property<string>("Target")
+                    b.Property<string>("MessageId")
                         .IsRequired()
-                        .HasMaxLength(2000)
+                        .HasMaxLength(40)
                         .HasColumnType("TEXT")
-                        .HasColumnName("target");
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTime?>("PeriodStart")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period_start");
+
+                    b.Property<long>("Threshold")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("threshold");
+
+                    b.Property<DateTime>("TriggeredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("triggered_at");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("value");
 
                     b.HasKey("Id")
                         .HasName("pk_alert_notifications");
@@ -165,8 +257,12 @@ namespace MeteringConsole.Data.Migrations
                     b.HasIndex("ClientId")
                         .HasDatabaseName("ix_alert_notifications_client_id");
 
-                    b.HasIndex("AlertId", "SentAt")
-                        .HasDatabaseName("ix_alert_notifications_alert_id_sent_at");
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_alert_notifications_message_id");
+
+                    b.HasIndex("AlertId", "ClientId", "TriggeredAt")
+                        .HasDatabaseName("ix_alert_notifications_alert_id_client_id_triggered_at");
 
                     b.ToTable("alert_notifications", (string)null);
                 });
@@ -1100,6 +1196,50 @@ namespace MeteringConsole.Data.Migrations
                     b.ToTable("usage_readings", (string)null);
                 });
 
+            modelBuilder.Entity("MeteringConsole.Domain.WebhookEndpoint", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("disabled_reason");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("secret");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_endpoints");
+
+                    b.ToTable("webhook_endpoints", (string)null);
+                });
+
             modelBuilder.Entity("MeteringConsole.Features.Account.AppUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1303,13 +1443,15 @@ namespace MeteringConsole.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_alerts_clients_client_id");
 
-                    b.HasOne("MeteringConsole.Domain.UnitType", null)
+                    b.HasOne("MeteringConsole.Domain.UnitType", "UnitType")
                         .WithMany()
                         .HasForeignKey("UnitTypeId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_alerts_unit_types_unit_type_id");
 
                     b.Navigation("Client");
+
+                    b.Navigation("UnitType");
                 });
 
             modelBuilder.Entity("MeteringConsole.Domain.AlertClientState", b =>
@@ -1331,6 +1473,22 @@ namespace MeteringConsole.Data.Migrations
                     b.Navigation("Alert");
 
                     b.Navigation("Client");
+                });
+
+            modelBuilder.Entity("MeteringConsole.Domain.AlertDeliveryAttempt", b =>
+                {
+                    b.HasOne("MeteringConsole.Domain.AlertNotification", null)
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alert_delivery_attempts_alert_notifications_notification_id");
+
+                    b.HasOne("MeteringConsole.Domain.WebhookEndpoint", null)
+                        .WithMany()
+                        .HasForeignKey("WebhookEndpointId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_alert_delivery_attempts_webhook_endpoints_webhook_endpoint_id");
                 });
 
             modelBuilder.Entity("MeteringConsole.Domain.AlertNotification", b =>

@@ -1,6 +1,7 @@
 using MeteringConsole.Common;
 using MeteringConsole.Data;
 using MeteringConsole.Domain;
+using MeteringConsole.Features.Alerts;
 using MeteringConsole.Features.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Hangfire;
@@ -21,11 +22,14 @@ public sealed class BillingJob : HistoryJob
 
     private readonly IDbContextFactory<AppDbContext> _dbs;
     private readonly IServiceProvider _services;
+    private readonly IAlertTrigger _alerts;
 
     public BillingJob(BillingEngine engine, BillingRunService runs, BillingSettings settings, JobHistory history, JobScheduler scheduler,
-        CurrentActor actor, IDbContextFactory<AppDbContext> dbs, IServiceProvider services, ILogger<BillingJob> log, TimeProvider clock)
+        CurrentActor actor, IDbContextFactory<AppDbContext> dbs, IServiceProvider services, ILogger<BillingJob> log, TimeProvider clock,
+        IAlertTrigger alerts)
         : base(history, scheduler, actor, log)
     {
+        _alerts = alerts;
         _dbs = dbs;
         _services = services;
         _clock = clock;
@@ -55,6 +59,7 @@ public sealed class BillingJob : HistoryJob
     {
         var runId = request.BillingRunId ?? await _runs.QueueScheduledAsync(_settings.LastClosedPeriod(_clock.GetUtcNow().UtcDateTime));
         var outcome = await _engine.ExecuteAsync(runId, ct);
+        _alerts.Request("a billing run");
         return $"Run {runId}: period {outcome.Period.Name}, {outcome.Buckets} buckets, {outcome.TotalCost:N2} {_settings.Currency}";
     }
 

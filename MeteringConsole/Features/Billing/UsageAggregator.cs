@@ -104,8 +104,8 @@ public static class UsageAggregator
         return buckets.Values.Select(b => b with { Usage = BillingMath.Units(Math.Min(usage[b.BucketId], ValueLimits.MaxBucketUsage)) }).ToList();
     }
 
-    /// <summary>Folds one asset's daily rollups.</summary>
-    private struct AssetAccumulator
+    /// <summary>Folds one asset's daily rollups (alerts fold a client's usage of a unit type the same way).</summary>
+    internal struct AssetAccumulator
     {
         private double _sum;
         private long _count;

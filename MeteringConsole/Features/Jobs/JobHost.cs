@@ -44,8 +44,9 @@ public sealed class JobHost : IHostedService, IDisposable
         await _recovery.CleanUpAsync(storage, ct);
         _server = new BackgroundJobServer(new BackgroundJobServerOptions
         {
-            // Three jobs, each one at a time, plus room for an on-demand run waiting its turn.
-            WorkerCount = 4,
+            // Three jobs, each one at a time, plus room for an on-demand run waiting its turn, an alert
+            // evaluation (and one waiting) and alert deliveries.
+            WorkerCount = 8,
             ShutdownTimeout = ShutdownTimeout,
             SchedulePollingInterval = TimeSpan.FromSeconds(5),
             Activator = _services.GetRequiredService<JobActivator>(),

@@ -4,6 +4,7 @@ using MeteringConsole.Features.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Hangfire;
 using MeteringConsole.Common;
+using MeteringConsole.Features.Alerts;
 
 namespace MeteringConsole.Features.Projections;
 
@@ -12,13 +13,24 @@ namespace MeteringConsole.Features.Projections;
 public sealed class ProjectionJob : HistoryJob
 {
     private readonly ProjectionService _projections;
+    private readonly IAlertTrigger _alerts;
 
-    public ProjectionJob(ProjectionService projections, JobHistory history, JobScheduler scheduler, CurrentActor actor, ILogger<ProjectionJob> log)
-        : base(history, scheduler, actor, log) => _projections = projections;
+    public ProjectionJob(ProjectionService projections, JobHistory history, JobScheduler scheduler, CurrentActor actor, ILogger<ProjectionJob> log,
+        IAlertTrigger alerts)
+        : base(history, scheduler, actor, log)
+    {
+        _projections = projections;
+        _alerts = alerts;
+    }
 
     protected override string JobName => JobNames.Projections;
 
-    protected override Task<string> RunAsync(JobRequest request, CancellationToken ct) => _projections.RunAsync(ct);
+    protected override async Task<string> RunAsync(JobRequest request, CancellationToken ct)
+    {
+        var summary = await _projections.RunAsync(ct);
+        _alerts.Request("a projection run");
+        return summary;
+    }
 
     /// <summary>One interval after the last run; soon after start-up when the last one is older than that.</summary>
     public static async Task<DateTime?> NextFireAsync(IServiceProvider services, DateTime now)

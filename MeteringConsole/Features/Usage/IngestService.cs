@@ -3,6 +3,7 @@ using System.Text.Json;
 using MeteringConsole.Common;
 using MeteringConsole.Data;
 using MeteringConsole.Domain;
+using MeteringConsole.Features.Alerts;
 using MeteringConsole.Features.Suppressions;
 using Microsoft.Data.Sqlite;
 
@@ -22,9 +23,12 @@ public sealed class IngestService
     private readonly BillingSettings _billing;
     private readonly TimeProvider _clock;
     private readonly DatabaseWriteGate _gate;
+    private readonly IAlertTrigger _alerts;
 
-    public IngestService(CurrentActor actor, DatabaseOptions database, BillingSettings billing, TimeProvider clock, DatabaseWriteGate gate)
+    public IngestService(CurrentActor actor, DatabaseOptions database, BillingSettings billing, TimeProvider clock, DatabaseWriteGate gate,
+        IAlertTrigger alerts)
     {
+        _alerts = alerts;
         _actor = actor;
         _database = database;
         _billing = billing;
@@ -77,6 +81,8 @@ public sealed class IngestService
         var writer = new IngestWriter(connection, tx, _billing, actor, now);
         var result = await writer.WriteAsync(resolved, reference, ct);
         await tx.CommitAsync(ct);
+        // After the commit, outside the transaction: alerts are evaluated on a coalesced job.
+        _alerts.Request("an ingest batch");
         return result;
     }
 

@@ -1,0 +1,108 @@
+using Hangfire;
+using MeteringConsole.Features.Jobs;
+
+namespace MeteringConsole.Features.Alerts;
+
+/// <summary>
+/// What other features call when the figures alerts read may have changed: after an ingest batch
+/// committed, after a projection or billing run. Cheap and non-blocking; never part of their transactions.
+/// </summary>
+public interface IAlertTrigger
+{
+    void Request(string reason);
+}
+
+/// <summary>
+/// Coalesces evaluation requests into Hangfire jobs: while one evaluation job is waiting to start,
+/// further requests add nothing (it will see their data); once it starts, the next request queues
+/// the next one. So a stream of ingest batches costs at most one running and one waiting
+/// evaluation, and a crossing is evaluated within about a queue poll (1 s) of its batch.
+/// </summary>
+public sealed class AlertEvaluationSignal : IAlertTrigger
+{
+    private readonly IServiceProvider _services;
+    private readonly JobScheduler _scheduler;
+    private readonly ILogger<AlertEvaluationSignal> _log;
+    private readonly TimeProvider _clock;
+    private int _waiting;
+    private int _version;
+    private (int Version, DateTimeOffset Until) _idle = (-1, DateTimeOffset.MinValue);
+
+    public AlertEvaluationSignal(IServiceProvider services, JobScheduler scheduler, ILogger<AlertEvaluationSignal> log, TimeProvider clock)
+    {
+        _services = services;
+        _scheduler = scheduler;
+        _log = log;
+        _clock = clock;
+    }
+
+    /// <summary>How long "no active alert" is believed without asking the database again.</summary>
+    public static readonly TimeSpan IdleFor = TimeSpan.FromMinutes(1);
+
+    public void Request(string reason)
+    {
+        if (!_scheduler.IsRunning || IsIdle || Interlocked.Exchange(ref _waiting, 1) == 1) return;
+        try
+        {
+            _services.GetRequiredService<IBackgroundJobClient>().Enqueue<AlertEvaluationJob>(j => j.RunAsync(reason, CancellationToken.None));
+        }
+        catch (Exception e)
+        {
+            Volatile.Write(ref _waiting, 0);
+            _log.LogError(e, "Could not queue an alert evaluation after {Reason}", reason);
+        }
+    }
+
+    /// <summary>The waiting job has started: requests from now on need a new one.</summary>
+    internal void Started() => Volatile.Write(ref _waiting, 0);
+
+    /// <summary>An alert was created or archived in this process: the next request evaluates again.</summary>
+    public void AlertsChanged() => Interlocked.Increment(ref _version);
+
+    internal int Version => Volatile.Read(ref _version);
+
+    /// <summary>
+    /// An evaluation that began at <paramref name="version"/> found no active alert: ingest batches
+    /// queue nothing until an alert changes here, or for <see cref="IdleFor"/> (another process may have made one).
+    /// </summary>
+    internal void NothingToEvaluate(int version)
+    {
+        lock (this) _idle = (version, _clock.GetUtcNow() + IdleFor);
+    }
+
+    private bool IsIdle
+    {
+        get
+        {
+            lock (this) return _idle.Version == Version && _clock.GetUtcNow() < _idle.Until;
+        }
+    }
+}
+
+/// <summary>One evaluation of every active alert. Never two at once (Hangfire's lock per job class).</summary>
+[DisableConcurrentExecution(10 * 60)]
+[AutomaticRetry(Attempts = 0)]
+public sealed class AlertEvaluationJob
+{
+    private readonly AlertEvaluator _evaluator;
+    private readonly AlertEvaluationSignal _signal;
+    private readonly ILogger<AlertEvaluationJob> _log;
+
+    public AlertEvaluationJob(AlertEvaluator evaluator, AlertEvaluationSignal signal, ILogger<AlertEvaluationJob> log)
+    {
+        _evaluator = evaluator;
+        _signal = signal;
+        _log = log;
+    }
+
+    public async Task RunAsync(string reason, CancellationToken ct)
+    {
+        var version = _signal.Version;
+        _signal.Started();
+        var outcome = await _evaluator.EvaluateAsync(null, ct);
+        if (outcome.Alerts == 0) _signal.NothingToEvaluate(version);
+        if (outcome.Triggered > 0 || outcome.Cleared > 0)
+            _log.LogInformation("Alerts evaluated after {Reason}: {States} states, {Triggered} in alarm now, {Cleared} back to ok",
+                reason, outcome.States, outcome.Triggered, outcome.Cleared);
+    }
+}

@@ -1,0 +1,180 @@
+using MeteringConsole.Common;
+using MeteringConsole.Data;
+using MeteringConsole.Domain;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace MeteringConsole.Features.Alerts;
+
+/// <summary>What one evaluation did.</summary>
+public sealed record EvaluationOutcome(int Alerts, int States, IReadOnlyList<long> Notifications, int Cleared)
+{
+    public int Triggered => Notifications.Count;
+}
+
+/// <summary>
+/// Evaluates active alerts for every client they apply to and moves each (alert, client) state.
+/// The figures are read first, on a snapshot; the states then change in one write transaction
+/// with conditional updates, so ok → in_alarm happens once per crossing however many evaluators
+/// (jobs, alert creation, other processes) run at once or again after a restart: only the update
+/// that finds the row still ok records a notification. Deliveries are handed to the jobs after
+/// the commit.
+/// </summary>
+public sealed class AlertEvaluator
+{
+    private readonly IDbContextFactory<AppDbContext> _dbs;
+    private readonly DatabaseOptions _database;
+    private readonly BillingSettings _settings;
+    private readonly AlertDispatcher _dispatcher;
+    private readonly TimeProvider _clock;
+
+    public AlertEvaluator(IDbContextFactory<AppDbContext> dbs, DatabaseOptions database, BillingSettings settings, AlertDispatcher dispatcher,
+        TimeProvider clock)
+    {
+        _dbs = dbs;
+        _database = database;
+        _settings = settings;
+        _dispatcher = dispatcher;
+        _clock = clock;
+    }
+
+    /// <param name="alertId">Only this alert (just created), or every active one.</param>
+    public async Task<EvaluationOutcome> EvaluateAsync(int? alertId = null, CancellationToken ct = default)
+    {
+        var now = _clock.GetUtcNow().UtcDateTime;
+        List<Alert> alerts;
+        List<int> clients;
+        await using (var db = await _dbs.CreateDbContextAsync(ct))
+        {
+            var query = db.Alerts.AsNoTracking().Where(a => a.ArchivedAt == null);
+            if (alertId is int id) query = query.Where(a => a.Id == id);
+            alerts = await query.OrderBy(a => a.Id).ToListAsync(ct);
+            if (alerts.Count == 0) return new EvaluationOutcome(0, 0, Array.Empty<long>(), 0);
+            clients = await db.Clients.AsNoTracking().Where(c => c.Enabled).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
+        }
+
+        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
+        var metrics = await AlertMetrics.LoadAsync(connection, _settings, now, alerts, ct);
+        var states = new StateWriter(connection, now);
+        var notifications = new List<long>();
+        await using (var tx = connection.BeginTransaction(deferred: false))
+        {
+            states.Begin(tx);
+            // An alert archived since it was read notifies nothing.
+            var active = await states.ActiveAlertIdsAsync(ct);
+            foreach (var alert in alerts.Where(a => active.Contains(a.Id)))
+            {
+                var periodStart = AlertCatalog.Of(alert.Type).PeriodBased ? metrics.Period.StartUtc : (DateTime?)null;
+                foreach (var clientId in alert.ClientId is int only ? clients.Where(c => c == only) : clients)
+                {
+                    var reading = metrics.Read(alert, clientId);
+                    if (await states.ApplyAsync(alert, clientId, reading, periodStart, ct) is long notification) notifications.Add(notification);
+                }
+            }
+            await tx.CommitAsync(ct);
+        }
+        foreach (var id in notifications) _dispatcher.Dispatch(id);
+        return new EvaluationOutcome(alerts.Count, states.Count, notifications, states.Cleared);
+    }
+
+    /// <summary>The prepared statements that move states, inside the evaluation's transaction.</summary>
+    private sealed class StateWriter
+    {
+        private readonly SqliteConnection _connection;
+        private readonly string _now;
+        private SqliteTransaction? _tx;
+
+        public int Count { get; private set; }
+        public int Cleared { get; private set; }
+
+        public StateWriter(SqliteConnection connection, DateTime now)
+        {
+            _connection = connection;
+            _now = SqlValues.Instant(now);
+        }
+
+        public void Begin(SqliteTransaction tx) => _tx = tx;
+
+        public async Task<HashSet<int>> ActiveAlertIdsAsync(CancellationToken ct)
+        {
+            await using var cmd = Command("SELECT id FROM alerts WHERE archived_at IS NULL");
+            var ids = new HashSet<int>();
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) ids.Add(reader.GetInt32(0));
+            return ids;
+        }
+
+        /// <returns>The id of the notification recorded when this call moved the state ok → in_alarm.</returns>
+        public async Task<long?> ApplyAsync(Alert alert, int clientId, AlertReading reading, DateTime? periodStart, CancellationToken ct)
+        {
+            Count++;
+            var period = periodStart is DateTime p ? SqlValues.Instant(p) : null;
+            object value = reading.Value is decimal v ? SqlValues.Micros(v) : DBNull.Value;
+            const string Key = " WHERE alert_id = $alert AND client_id = $client";
+            await ExecuteAsync("""
+                INSERT INTO alert_client_states (alert_id, client_id, status, value, current_value, triggered_at, period_start, changed_at, evaluated_at)
+                VALUES ($alert, $client, 'Ok', $value, $value, NULL, $period, $now, $now)
+                ON CONFLICT (alert_id, client_id) DO NOTHING
+                """, alert.Id, clientId, value, period, ct);
+            if (period is not null)
+            {
+                // A new period starts every period-based state afresh: back to ok, silently, recorded.
+                Cleared += await ExecuteAsync("UPDATE alert_client_states SET status = 'Ok', changed_at = $now, period_start = $period"
+                    + Key + " AND status = 'InAlarm' AND period_start IS NOT $period", alert.Id, clientId, value, period, ct);
+                await ExecuteAsync("UPDATE alert_client_states SET period_start = $period" + Key + " AND period_start IS NOT $period",
+                    alert.Id, clientId, value, period, ct);
+            }
+            if (reading.InAlarm)
+            {
+                var moved = await ExecuteAsync("""
+                    UPDATE alert_client_states SET status = 'InAlarm', value = $value, current_value = $value, triggered_at = $now,
+                        changed_at = $now, evaluated_at = $now
+                    """ + Key + " AND status = 'Ok'", alert.Id, clientId, value, period, ct);
+                if (moved == 1) return await NotifyAsync(alert, clientId, reading.Value ?? 0, period, ct);
+            }
+            else
+            {
+                Cleared += await ExecuteAsync("UPDATE alert_client_states SET status = 'Ok', value = $value, changed_at = $now"
+                    + Key + " AND status = 'InAlarm'", alert.Id, clientId, value, period, ct);
+            }
+            await ExecuteAsync("UPDATE alert_client_states SET current_value = $value, evaluated_at = $now" + Key,
+                alert.Id, clientId, value, period, ct);
+            return null;
+        }
+
+        private async Task<long> NotifyAsync(Alert alert, int clientId, decimal value, string? period, CancellationToken ct)
+        {
+            await using var cmd = Command("""
+                INSERT INTO alert_notifications (alert_id, client_id, message_id, value, threshold, period_start, triggered_at)
+                VALUES ($alert, $client, $message, $value, $threshold, $period, $now) RETURNING id
+                """);
+            cmd.Parameters.AddWithValue("$alert", alert.Id);
+            cmd.Parameters.AddWithValue("$client", clientId);
+            cmd.Parameters.AddWithValue("$message", "msg_" + Guid.NewGuid().ToString("N"));
+            cmd.Parameters.AddWithValue("$value", SqlValues.Micros(value));
+            cmd.Parameters.AddWithValue("$threshold", SqlValues.Micros(alert.Threshold));
+            cmd.Parameters.AddWithValue("$period", (object?)period ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$now", _now);
+            return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        }
+
+        private async Task<int> ExecuteAsync(string sql, int alertId, int clientId, object value, string? period, CancellationToken ct)
+        {
+            await using var cmd = Command(sql);
+            cmd.Parameters.AddWithValue("$alert", alertId);
+            cmd.Parameters.AddWithValue("$client", clientId);
+            if (sql.Contains("$value")) cmd.Parameters.AddWithValue("$value", value);
+            if (sql.Contains("$period")) cmd.Parameters.AddWithValue("$period", (object?)period ?? DBNull.Value);
+            if (sql.Contains("$now")) cmd.Parameters.AddWithValue("$now", _now);
+            return await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        private SqliteCommand Command(string sql)
+        {
+            var cmd = _connection.CreateCommand();
+            cmd.Transaction = _tx;
+            cmd.CommandText = sql;
+            return cmd;
+        }
+    }
+}
