@@ -30,7 +30,7 @@ public sealed class ClientDetailPageTests
             var view = page.Find($".mc-bucket-card[data-bucket='{card.Bucket.Id}']");
             Assert.Contains(card.Bucket.Name, view.TextContent);
             Assert.Contains("Projected cost", view.TextContent);
-            Assert.Matches("^(Over commit|On track|Disabled)$", view.QuerySelector(".mc-card-status")!.TextContent.Trim());
+            Assert.Matches("^(Over commit|Under commit|On track|Disabled)$", view.QuerySelector(".mc-card-status")!.TextContent.Trim());
             if (card.History.Count == 0)
             {
                 Assert.Contains("No billed period yet.", view.TextContent);
@@ -58,7 +58,9 @@ public sealed class ClientDetailPageTests
         page.WaitForAssertion(() => Assert.Equal(cards.Count, page.FindAll(".mc-bucket-card").Count), Wait);
         foreach (var card in cards)
         {
-            var expected = !card.Bucket.Enabled ? "Disabled" : card.OverCommit ? "Over commit" : "On track";
+            // Seed 002: over commit, or under it (said with its buffer), or on track exactly at commit.
+            var expected = !card.Bucket.Enabled ? "Disabled" : card.OverCommit ? "Over commit"
+                : card.ProjectedUsage < card.Bucket.Commit ? "Under commit" : "On track";
             Assert.Equal(expected, page.Find($".mc-bucket-card[data-bucket='{card.Bucket.Id}'] .mc-card-status").TextContent.Trim());
         }
     }
