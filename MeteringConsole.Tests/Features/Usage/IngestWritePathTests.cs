@@ -107,7 +107,12 @@ public sealed class IngestWritePathTests : IAsyncLifetime
     [Fact]
     public async Task RefusedServiceWriteGivesItsTurnBack()
     {
-        // FinalizeAsync opens a transaction and throws inside it (nothing billed): the turn must come back.
+        // A contracted bucket passes the period rules, so FinalizeAsync opens its transaction and throws
+        // inside it (nothing billed yet): the turn must come back.
+        var data = MeteringConsole.Tests.Features.Billing.BillingFixture.For(_app);
+        int unit;
+        await using (var db = _app.Db()) unit = db.UnitTypes.Single(u => u.Name == "vcpu-hours").Id;
+        await data.BucketAsync(_acme, await data.SourceAsync("vmware"), unit, Aggregation.Sum, 1, 1, 1, Array.Empty<int>());
         await Assert.ThrowsAsync<ConflictException>(() => _app.Service<BillingReadingService>(TestApp.Admin).FinalizeAsync("2026-10-01"));
         using (await Gate.EnterAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token)) { }
         Assert.Equal(1, (await Ingest().IngestAsync(new[] { Event("after") })).Accepted);
