@@ -230,7 +230,11 @@ public sealed class BillingReadingService
 
     private Period PeriodOf(string storedStart) => _settings.PeriodContaining(Instant(storedStart));
 
-    private static string EndName(Period period) => period.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A period's end as the screen, the API and the CSV name it: its last day, inclusive (2026-10-31
+    /// for October); a reading at 00:00 of the next day belongs to the next period.
+    /// </summary>
+    public static string EndName(Period period) => period.LastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static DateTime Instant(string stored)
         => DateTime.Parse(stored, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
