@@ -1,8 +1,11 @@
 using AngleSharp.Dom;
 using Bunit;
 using MeteringConsole.Common;
+using MeteringConsole.Domain;
 using MeteringConsole.Features.Billing;
+using MeteringConsole.Tests.Features.Billing;
 using MeteringConsole.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MeteringConsole.Tests.Components.Billing;
 
@@ -78,6 +81,54 @@ public sealed class BillingReadingsPageTests
         await page.InvokeAsync(() => page.FindAll("button").First(b => b.TextContent.Contains("Run Billing")).Click());
 
         ctx.Snackbars.WaitForAssertion(() => Assert.Contains("cannot start", ctx.Snackbars.Markup));
+    }
+
+    [Fact]
+    public async Task ARunStartedByAnotherActorShowsForAViewerAndUpdatesUntilItSucceeds()
+    {
+        await using var app = await TestApp.CreateAsync();
+        var data = BillingFixture.For(app);
+        var (client, source, unit) = (await data.ClientAsync("Watched"), await data.SourceAsync("vmware"), await data.UnitTypeAsync("hours"));
+        var asset = await data.AssetAsync(source, "vm-w", client);
+        await data.ReadingsAsync(asset, unit, (BillingFixture.Utc(2026, 10, 5), 3));
+        await data.BucketAsync(client, source, unit, Aggregation.Sum, 1, 1, 1, new[] { asset });
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Viewer, app);
+        var page = ctx.Render<BillingReadingsPage>();
+        page.WaitForAssertion(() => Assert.Contains("No billing runs yet", page.Markup));
+        Assert.Empty(page.FindAll(".mc-job"));
+
+        // An Operator queues October in another tab (as the scheduler would see it: queued, not yet picked up).
+        var october = app.Services.GetRequiredService<BillingSettings>().ParsePeriod("2026-10-01");
+        var run = new BillingRun { PeriodStart = october.StartUtc, PeriodEnd = october.EndUtc, Status = RunStatus.Queued, StartedBy = "operator@test",
+            QueuedAt = app.Clock.GetUtcNow().UtcDateTime };
+        await using (var db = app.Db())
+        {
+            db.BillingRuns.Add(run);
+            await db.SaveChangesAsync();
+        }
+        await AdvanceUntilAsync(ctx, () => page.FindAll(".mc-job").Count == 1);
+        var job = page.Find(".mc-job");
+        Assert.Equal(("queued", run.Id.ToString()), (job.GetAttribute("data-status"), job.GetAttribute("data-run")));
+        Assert.Contains("2026-10-01 – 2026-10-31", job.TextContent);
+        Assert.Contains("started by operator@test", job.TextContent);
+
+        await app.Service<BillingEngine>(TestApp.Operator).ExecuteAsync(run.Id);
+        await AdvanceUntilAsync(ctx, () => page.Find(".mc-job").GetAttribute("data-status") == "succeeded");
+
+        Assert.Contains("1 buckets billed", page.Find(".mc-job").TextContent);
+        page.WaitForAssertion(() => Assert.Contains("Watched", Assert.Single(Statements(page)).TextContent));
+        Assert.Single(page.FindAll(".mc-history tbody tr.mud-table-row"));
+    }
+
+    /// <summary>The page polls on the app's clock: moves it a second at a time (at most a minute) until <paramref name="done"/>.</summary>
+    private static async Task AdvanceUntilAsync(PageTestContext ctx, Func<bool> done)
+    {
+        for (var i = 0; i < 60 && !done(); i++)
+        {
+            ctx.App.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50);
+        }
+        Assert.True(done(), "the page did not update within a minute of app time");
     }
 
     [Fact]

@@ -153,9 +153,14 @@ public sealed class BillingApiTests : IClassFixture<ApiFactory>
         var line = Assert.Single(readings.GetProperty("items").EnumerateArray());
         foreach (var field in new[] { "client_id", "bucket_id", "period_start", "period_end", "total_usage", "commit", "overage_units", "overage_cost", "buffer_units", "buffer_cost", "final_cost", "finalized" })
             Assert.True(line.TryGetProperty(field, out _), field);
-        Assert.Equal((bucket, period, "2026-10-01", 150m, 50m, 10m, 20m, false), (line.GetProperty("bucket_id").GetInt32(), line.GetProperty("period_start").GetString(),
+        Assert.Equal((bucket, period, "2026-09-30", 150m, 50m, 10m, 20m, false), (line.GetProperty("bucket_id").GetInt32(), line.GetProperty("period_start").GetString(),
             line.GetProperty("period_end").GetString(), line.GetProperty("total_usage").GetDecimal(), line.GetProperty("overage_units").GetDecimal(),
             line.GetProperty("overage_cost").GetDecimal(), line.GetProperty("final_cost").GetDecimal(), line.GetProperty("finalized").GetBoolean()));
+
+        // The period is named by its last day, inclusive, on every route (the screen and the CSV too).
+        var billed = (await ReadAsync(await admin.GetAsync("/api/v1/billing/periods"))).EnumerateArray().Single(p => p.GetProperty("period_start").GetString() == period);
+        Assert.Equal("2026-09-30", billed.GetProperty("period_end").GetString());
+        Assert.Equal("2026-09-30", finished.GetProperty("period_end").GetString());
 
         var csv = await admin.GetAsync($"/api/v1/billing/export?period_start={period}&source=vmware");
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);

@@ -24,7 +24,7 @@ public sealed class BillingTimeZoneTests
         var run = await app.Service<BillingRunService>(TestApp.Operator).RunAsync("2026-10-01");
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
-        Assert.Equal("2026-11-01", run.PeriodEnd);
+        Assert.Equal("2026-10-31", run.PeriodEnd);
         var line = Assert.Single((await app.Service<BillingReadingService>(TestApp.Viewer).ReadingsAsync("2026-10-01", null, null, new PageRequest())).Items);
         Assert.Equal((bucket, 3m), (line.BucketId, line.TotalUsage));
         await using var db = app.Db();

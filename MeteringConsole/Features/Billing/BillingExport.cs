@@ -72,7 +72,8 @@ public sealed class BillingExport
             InjectionCharacters = new[] { '=', '+', '-', '@', '\t', '\r' },
         };
         using var buffer = new MemoryStream();
-        using (var writer = new StreamWriter(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true))
+        // The byte order mark makes Excel read the file as UTF-8 (else "Müller GmbH" opens as "MÃ¼ller GmbH").
+        using (var writer = new StreamWriter(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true))
         using (var csv = new CsvWriter(writer, config))
         {
             foreach (var header in new[]

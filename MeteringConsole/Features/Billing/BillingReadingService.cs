@@ -21,6 +21,9 @@ public sealed record BillingReadingRow(long Id, int ClientId, string ClientName,
 public sealed record BilledPeriodRow(string PeriodStart, string PeriodEnd, int Clients, int Buckets, decimal TotalCost, bool Finalized,
     DateTime? FinalizedAt, string? FinalizedBy);
 
+/// <summary>One bucket line and what is behind it: usage by bound asset and by day, in the period, of the unit type billed.</summary>
+public sealed record BillingLineDetails(BillingReadingRow Line, IReadOnlyList<AssetUsage> ByAsset, IReadOnlyList<DayUsage> ByDay);
+
 public sealed record StatementFilter(string? PeriodStart = null, string? Search = null, int? ClientId = null);
 
 /// <summary>Reads billing results (statements, bucket lines, billed periods) and finalizes periods.</summary>
@@ -153,17 +156,43 @@ public sealed class BillingReadingService
         Bind(count);
         var total = Convert.ToInt32(await count.ExecuteScalarAsync());
 
+        var rows = await ReadLinesAsync(connection, from, where, cmd =>
+        {
+            Bind(cmd);
+            cmd.Parameters.AddWithValue("$take", page.SafeTake);
+            cmd.Parameters.AddWithValue("$skip", page.SafeSkip);
+        }, "LIMIT $take OFFSET $skip");
+        return new Page<BillingReadingRow>(rows, total);
+    }
+
+    /// <summary>
+    /// What is behind one bucket line: the line as billed (name, unit type, aggregation, commit and
+    /// rates kept on the reading) and the usage of that unit type by each asset bound to the bucket
+    /// and by day over the period's local days, aggregated as billing aggregates it.
+    /// </summary>
+    public async Task<BillingLineDetails> LineDetailsAsync(long readingId)
+    {
+        var actor = await _actor.RequireAsync(Permission.Read);
+        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString);
+        var line = (await ReadLinesAsync(connection, "FROM billing_readings r JOIN clients c ON c.id = r.client_id", "r.id = $id",
+            cmd => cmd.Parameters.AddWithValue("$id", readingId), "")).SingleOrDefault();
+        if (line is null || !actor.MaySee(line.ClientId)) throw new NotFoundException("Billing reading", readingId);
+        var period = _settings.ParsePeriod(line.PeriodStart);
+        var usage = await UsageAggregator.BreakdownAsync(connection, line.BucketId, line.UnitType, line.Aggregation, period.FirstDay, period.EndDay);
+        return new BillingLineDetails(line, usage.ByAsset, usage.ByDay);
+    }
+
+    private async Task<List<BillingReadingRow>> ReadLinesAsync(SqliteConnection connection, string from, string where, Action<SqliteCommand> bind, string limit)
+    {
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = $"""
             SELECT r.id, r.client_id, c.name, r.bucket_id, r.bucket_name, r.source_type, r.unit_type, r.aggregation, r.period_start, r.total_usage, r."commit",
                    r.base_rate, r.overage_rate, r.committed_cost, r.overage_units, r.overage_cost, r.buffer_units, r.buffer_cost, r.final_cost,
                    r.finalized, r.billing_run_id, r.starts_on, r.ends_on
             {from} WHERE {where}
-            ORDER BY r.period_start DESC, c.name, r.bucket_name, r.bucket_id LIMIT $take OFFSET $skip
+            ORDER BY r.period_start DESC, c.name, r.bucket_name, r.bucket_id {limit}
             """;
-        Bind(cmd);
-        cmd.Parameters.AddWithValue("$take", page.SafeTake);
-        cmd.Parameters.AddWithValue("$skip", page.SafeSkip);
+        bind(cmd);
         var rows = new List<BillingReadingRow>();
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -176,7 +205,7 @@ public sealed class BillingReadingService
                 Money(reader.GetInt64(17)), Money(reader.GetInt64(18)), reader.GetInt64(19) == 1, reader.GetInt32(20),
                 DateOnly.Parse(reader.GetString(21), CultureInfo.InvariantCulture), reader.IsDBNull(22) ? null : DateOnly.Parse(reader.GetString(22), CultureInfo.InvariantCulture)));
         }
-        return new Page<BillingReadingRow>(rows, total);
+        return rows;
     }
 
     /// <summary>
@@ -230,7 +259,11 @@ public sealed class BillingReadingService
 
     private Period PeriodOf(string storedStart) => _settings.PeriodContaining(Instant(storedStart));
 
-    private static string EndName(Period period) => period.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A period's end as the screen, the API and the CSV name it: its last day, inclusive (2026-10-31
+    /// for October); a reading at 00:00 of the next day belongs to the next period.
+    /// </summary>
+    public static string EndName(Period period) => period.LastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static DateTime Instant(string stored)
         => DateTime.Parse(stored, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MeteringConsole.Common;
 using MeteringConsole.Data;
 using MeteringConsole.Domain;
@@ -6,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MeteringConsole.Features.Billing;
 
-/// <summary>A billing run as the API and pages show it; periods are named by their local start date.</summary>
+/// <summary>A billing run as the API and pages show it; periods are named by their local start date, and end on their last day.</summary>
 public sealed record BillingRunView(int Id, string PeriodStart, string PeriodEnd, RunStatus Status, string StartedBy, DateTime QueuedAt,
     DateTime? StartedAt, DateTime? FinishedAt, double? DurationSeconds, string? Error, int BucketCount)
 {
@@ -158,7 +159,8 @@ public sealed class BillingRunService
     {
         var start = _settings.PeriodStartingAtUtc(r.PeriodStart);
         var name = start?.Name ?? _settings.PeriodContaining(r.PeriodStart).Name;
-        var end = start?.End.ToString("yyyy-MM-dd") ?? BillingSettings.ToDate(_settings.DayOf(r.PeriodEnd)).ToString("yyyy-MM-dd");
+        var end = start is not null ? BillingReadingService.EndName(start)
+            : BillingSettings.ToDate(_settings.DayOf(r.PeriodEnd)).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         double? duration = r.StartedAt is DateTime s && r.FinishedAt is DateTime f ? Math.Round((f - s).TotalSeconds, 3) : null;
         return new BillingRunView(r.Id, name, end, r.Status, r.StartedBy, r.QueuedAt, r.StartedAt, r.FinishedAt, duration, r.Error, r.BucketCount);
     }

@@ -11,6 +11,15 @@ public sealed record BucketUsage(int BucketId, int ClientId, Aggregation Aggrega
     decimal OverageRate, decimal Usage, string Name = "", string SourceType = "", string UnitType = "", string StartsOn = "",
     string? EndsOn = null);
 
+/// <summary>One asset's aggregated usage of a unit type over a range of days.</summary>
+public sealed record AssetUsage(int AssetId, string ExternalId, string Name, decimal Usage);
+
+/// <summary>The usage of one local day: that day's rollups aggregated per asset, summed over the assets.</summary>
+public sealed record DayUsage(DateOnly Day, decimal Usage);
+
+/// <summary>A bucket's usage by asset and by day (the days with rollups, in order).</summary>
+public sealed record UsageBreakdown(IReadOnlyList<AssetUsage> ByAsset, IReadOnlyList<DayUsage> ByDay);
+
 /// <summary>
 /// Usage of buckets over a range of local days, from the daily rollups (never raw readings):
 /// each bound, non-disregarded asset's rollups of the bucket's unit type are aggregated by the
@@ -102,6 +111,62 @@ public static class UsageAggregator
             if (bucket >= 0) usage[bucket] += asset.Result(buckets[bucket].Aggregation);
         }
         return buckets.Values.Select(b => b with { Usage = BillingMath.Units(Math.Min(usage[b.BucketId], ValueLimits.MaxBucketUsage)) }).ToList();
+    }
+
+    // Every asset bound to the bucket now (none disregarded), with its rollups of one unit type in the range, if any.
+    private const string BreakdownSql = """
+        SELECT a.id, a.external_id, a.name, r.day, r."sum", r."count", r."max", r.last_timestamp_ms, r.last_value
+        FROM bucket_assets ba
+        JOIN assets a ON a.id = ba.asset_id AND a.disregarded = 0
+        LEFT JOIN unit_types u ON u.name = $unit
+        LEFT JOIN usage_daily_rollups r ON r.asset_id = a.id AND r.unit_type_id = u.id AND r.day >= $from AND r.day < $to
+        WHERE ba.bucket_id = $bucket
+        ORDER BY a.external_id, a.id, r.day
+        """;
+
+    /// <summary>
+    /// What is behind one bucket's usage: each bound asset's usage of <paramref name="unitType"/>
+    /// over the range, and the usage of each day (that day's rollups alone, aggregated the same way
+    /// and summed over the assets). The assets add up to what <see cref="AggregateAsync"/> bills.
+    /// </summary>
+    public static async Task<UsageBreakdown> BreakdownAsync(SqliteConnection connection, int bucketId, string unitType, Aggregation aggregation,
+        int fromDay, int toDay, CancellationToken ct = default)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = BreakdownSql;
+        cmd.Parameters.AddWithValue("$bucket", bucketId);
+        cmd.Parameters.AddWithValue("$unit", unitType);
+        cmd.Parameters.AddWithValue("$from", fromDay);
+        cmd.Parameters.AddWithValue("$to", toDay);
+        var assets = new List<AssetUsage>();
+        var days = new SortedDictionary<int, decimal>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var asset = new AssetAccumulator();
+        int assetId = -1;
+        (string ExternalId, string Name) current = ("", "");
+        void Close()
+        {
+            if (assetId >= 0) assets.Add(new AssetUsage(assetId, current.ExternalId, current.Name, BillingMath.Units(asset.Result(aggregation))));
+        }
+        while (await reader.ReadAsync(ct))
+        {
+            var id = reader.GetInt32(0);
+            if (id != assetId)
+            {
+                Close();
+                (assetId, current) = (id, (reader.GetString(1), reader.GetString(2)));
+                asset.Reset();
+            }
+            if (reader.IsDBNull(3)) continue;
+            var row = (Sum: reader.GetDouble(4), Count: reader.GetInt64(5), Max: reader.GetDouble(6), LastAt: reader.GetInt64(7), Last: reader.GetDouble(8));
+            asset.Add(row.Sum, row.Count, row.Max, row.LastAt, row.Last);
+            var day = new AssetAccumulator();
+            day.Reset();
+            day.Add(row.Sum, row.Count, row.Max, row.LastAt, row.Last);
+            days[reader.GetInt32(3)] = days.GetValueOrDefault(reader.GetInt32(3)) + day.Result(aggregation);
+        }
+        Close();
+        return new UsageBreakdown(assets, days.Select(d => new DayUsage(BillingSettings.ToDate(d.Key), BillingMath.Units(d.Value))).ToList());
     }
 
     /// <summary>Folds one asset's daily rollups (alerts fold a client's usage of a unit type the same way).</summary>
