@@ -117,6 +117,18 @@ public sealed class BucketService
         return await GetAsync(id);
     }
 
+    /// <summary>Turns a bucket on or off (the Billing Buckets table's toggle); everything else stays as it is.</summary>
+    public async Task<BucketRow> SetEnabledAsync(int id, bool enabled)
+    {
+        var actor = await _actor.RequireAsync(Permission.Write);
+        await using var db = await _dbs.CreateDbContextAsync();
+        var bucket = await db.BillingBuckets.FirstOrDefaultAsync(b => b.Id == id) ?? throw new NotFoundException("Bucket", id);
+        if (!actor.MaySee(bucket.ClientId)) throw new ForbiddenException("This API key is scoped to another client.");
+        bucket.Enabled = enabled;
+        await db.SaveChangesAsync();
+        return await GetAsync(id);
+    }
+
     /// <summary>
     /// Binds more of the client's assets to a bucket (the Assets page's Bind action), under the
     /// same rules as editing the bucket's asset list. (Not "BindAsync": minimal APIs would take a
