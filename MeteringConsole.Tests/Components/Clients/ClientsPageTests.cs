@@ -175,19 +175,22 @@ public sealed class ClientsPageTests
     }
 
     [Fact]
-    public async Task DeletingAClientWithBucketsIsRefusedWithoutAsking()
+    public async Task ADeleteThatWouldBeRefusedIsNotOfferedAndSaysWhy()
     {
         await using var app = await SampleApp.CreateAsync();
-        var client = await app.Db().Clients.Where(c => c.Buckets.Any()).OrderBy(c => c.Name).Select(c => c.Name).FirstAsync();
+        await using var db = app.Db();
+        var billed = await db.Clients.Where(c => db.BillingReadings.Any(r => r.ClientId == c.Id)).OrderBy(c => c.Name).Select(c => c.Name).FirstAsync();
         await using var ctx = await PageTestContext.CreateAsync(TestApp.Admin, app);
         var page = ctx.Render<ClientsPage>();
-        page.WaitForAssertion(() => Assert.Contains(client, Names(page)), Wait);
+        page.WaitForAssertion(() => Assert.Contains(billed, Names(page)), Wait);
 
-        await page.InvokeAsync(() => page.Find($"button[aria-label='Delete {client}']").Click());
+        var delete = page.Find($"button[aria-label='Delete {billed}']");
 
-        ctx.Snackbars.WaitForAssertion(() => Assert.Matches("cannot be deleted|still has billing buckets", ctx.Snackbars.Markup), Wait);
+        Assert.True(delete.HasAttribute("disabled"));
+        Assert.Equal($"{billed} has billing history and cannot be deleted; disable it instead.", delete.ParentElement!.GetAttribute("title"));
+        await page.InvokeAsync(() => delete.Click());
         Assert.DoesNotContain("become unassigned", ctx.Dialogs.Markup);
-        Assert.True(await app.Db().Clients.AnyAsync(c => c.Name == client));
+        Assert.True(await app.Db().Clients.AnyAsync(c => c.Name == billed));
     }
 
     private static IElement Button(IEnumerable<IElement> buttons, string text) => buttons.First(b => b.TextContent.Trim() == text);

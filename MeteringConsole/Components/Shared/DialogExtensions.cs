@@ -19,6 +19,10 @@ public static class DialogExtensions
 
     /// <summary>Asks before a destructive action; true only when the user chose <paramref name="confirm"/>.</summary>
     public static async Task<bool> ConfirmAsync(this IDialogService dialogs, string title, string message, string confirm)
-        => await dialogs.ShowMessageBoxAsync(title, message, yesText: confirm, cancelText: "Cancel",
-            options: new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true }) == true;
+    {
+        var parameters = new DialogParameters<ConfirmDialog> { { d => d.Message, message }, { d => d.ConfirmText, confirm } };
+        var dialog = await dialogs.ShowAsync<ConfirmDialog>(title, parameters,
+            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true, CloseButton = true });
+        return await dialog.Result is { Canceled: false };
+    }
 }

@@ -5,8 +5,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MeteringConsole.Features.Clients;
 
+/// <param name="Billed">The client has billing history, so it can be disabled but never deleted.</param>
 public sealed record ClientRow(int Id, string Name, bool Enabled, DateTime CreatedAt, IReadOnlyList<string> AlertEmails,
-    int Buckets, int Assets);
+    int Buckets, int Assets, bool Billed = false);
 
 public sealed record ClientInput(string Name, bool Enabled, IReadOnlyList<string>? AlertEmails);
 
@@ -43,9 +44,11 @@ public sealed class ClientService
         if (filter.Enabled is bool enabled) query = query.Where(c => c.Enabled == enabled);
         var total = await query.CountAsync();
         var rows = await Sorts.Apply(query, page.OrderBy).Page(page)
-            .Select(c => new { c.Id, c.Name, c.Enabled, c.CreatedAt, c.AlertEmails, Buckets = c.Buckets.Count, Assets = c.Assets.Count })
+            .Select(c => new { c.Id, c.Name, c.Enabled, c.CreatedAt, c.AlertEmails, Buckets = c.Buckets.Count, Assets = c.Assets.Count,
+                Billed = db.BillingReadings.Any(r => r.ClientId == c.Id) })
             .ToListAsync();
-        return new Page<ClientRow>(rows.Select(c => new ClientRow(c.Id, c.Name, c.Enabled, c.CreatedAt, SplitEmails(c.AlertEmails), c.Buckets, c.Assets)).ToList(), total);
+        return new Page<ClientRow>(rows.Select(c => new ClientRow(c.Id, c.Name, c.Enabled, c.CreatedAt, SplitEmails(c.AlertEmails), c.Buckets, c.Assets,
+            c.Billed)).ToList(), total);
     }
 
     /// <summary>Id and name of every client, for pickers.</summary>
@@ -64,9 +67,10 @@ public sealed class ClientService
         if (!actor.MaySee(id)) throw new ForbiddenException("This API key is scoped to another client.");
         await using var db = await _dbs.CreateDbContextAsync();
         var c = await db.Clients.AsNoTracking().Where(c => c.Id == id)
-            .Select(c => new { c.Id, c.Name, c.Enabled, c.CreatedAt, c.AlertEmails, Buckets = c.Buckets.Count, Assets = c.Assets.Count })
+            .Select(c => new { c.Id, c.Name, c.Enabled, c.CreatedAt, c.AlertEmails, Buckets = c.Buckets.Count, Assets = c.Assets.Count,
+                Billed = db.BillingReadings.Any(r => r.ClientId == c.Id) })
             .FirstOrDefaultAsync() ?? throw new NotFoundException("Client", id);
-        return new ClientRow(c.Id, c.Name, c.Enabled, c.CreatedAt, SplitEmails(c.AlertEmails), c.Buckets, c.Assets);
+        return new ClientRow(c.Id, c.Name, c.Enabled, c.CreatedAt, SplitEmails(c.AlertEmails), c.Buckets, c.Assets, c.Billed);
     }
 
     public async Task<ClientRow> CreateAsync(ClientInput input)
@@ -97,28 +101,19 @@ public sealed class ClientService
         return await GetAsync(id);
     }
 
-    /// <summary>Deletes a client that has never been billed; its assets become unassigned.</summary>
-    /// <summary>
-    /// Why deleting the client would be refused, or null when it may be deleted: pages ask before
-    /// offering a confirmation that would only lead to a refusal.
-    /// </summary>
-    public async Task<string?> DeleteRefusalAsync(int id)
-    {
-        await _actor.RequireAsync(Permission.Read);
-        await using var db = await _dbs.CreateDbContextAsync();
-        var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id) ?? throw new NotFoundException("Client", id);
-        return await RefusalAsync(db, client);
-    }
-
     private static async Task<string?> RefusalAsync(AppDbContext db, Client client)
-    {
-        if (await db.BillingReadings.AnyAsync(r => r.ClientId == client.Id))
-            return $"{client.Name} has billing history and cannot be deleted; disable it instead.";
-        if (await db.BillingBuckets.AnyAsync(b => b.ClientId == client.Id))
-            return $"{client.Name} still has billing buckets; delete them first or disable the client.";
-        return null;
-    }
+        => Refusal(client.Name, await db.BillingReadings.AnyAsync(r => r.ClientId == client.Id),
+            await db.BillingBuckets.AnyAsync(b => b.ClientId == client.Id));
 
+    /// <summary>Why a listed client cannot be deleted, or null: what the page shows on its disabled Delete button.</summary>
+    public static string? DeleteRefusal(ClientRow row) => Refusal(row.Name, row.Billed, row.Buckets > 0);
+
+    private static string? Refusal(string name, bool billed, bool hasBuckets)
+        => billed ? $"{name} has billing history and cannot be deleted; disable it instead."
+            : hasBuckets ? $"{name} still has billing buckets; delete them first or disable the client."
+            : null;
+
+    /// <summary>Deletes a client that has never been billed; its assets become unassigned.</summary>
     public async Task DeleteAsync(int id)
     {
         var actor = await _actor.RequireAsync(Permission.Write);
