@@ -1,21 +1,5 @@
 namespace MeteringConsole.Domain;
 
-public enum MonitorSource { Contract, UsageAggregate }
-
-/// <summary>A named watch on a contract item or usage aggregate, viewed per client and date.</summary>
-public class Monitor : IAudited
-{
-    public int Id { get; set; }
-    public string Name { get; set; } = "";
-    public string Description { get; set; } = "";
-    public MonitorSource Source { get; set; }
-    /// <summary>The contract item (commit, final_cost, invoice_total, cycle_length, …) when Source is Contract.</summary>
-    public string Item { get; set; } = "";
-    public int? UnitTypeId { get; set; }
-    public UnitType? UnitType { get; set; }
-    public DateTime CreatedAt { get; set; }
-}
-
 /// <summary>What an alert watches; the API writes these in snake_case (<c>spend_threshold_reached</c>).</summary>
 public enum AlertType
 {

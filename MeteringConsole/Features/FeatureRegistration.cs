@@ -9,6 +9,7 @@ using MeteringConsole.Features.Clients;
 using MeteringConsole.Features.Dashboard;
 using MeteringConsole.Features.Health;
 using MeteringConsole.Features.Jobs;
+using MeteringConsole.Features.Monitors;
 using MeteringConsole.Features.OverUnder;
 using MeteringConsole.Features.Projections;
 using MeteringConsole.Features.Suppressions;
@@ -34,6 +35,7 @@ public static class FeatureRegistration
             .AddBilling()
             .AddOverUnder()
             .AddAlerts()
+            .AddMonitors()
             .AddDashboard();
 
     public static WebApplication MapFeatureEndpoints(this WebApplication app)
@@ -50,7 +52,8 @@ public static class FeatureRegistration
             .MapBillingEndpoints()
             .MapProjectionEndpoints()
             .MapOverUnderEndpoints()
-            .MapAlertEndpoints();
+            .MapAlertEndpoints()
+            .MapMonitorEndpoints();
         return app;
     }
 }

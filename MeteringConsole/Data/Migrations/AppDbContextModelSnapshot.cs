@@ -909,6 +909,15 @@ namespace MeteringConsole.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<string>("Aggregation")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("aggregation");
+
+                    b.Property<int?>("BucketId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bucket_id");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -943,6 +952,9 @@ namespace MeteringConsole.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_monitors");
+
+                    b.HasIndex("BucketId")
+                        .HasDatabaseName("ix_monitors_bucket_id");
 
                     b.HasIndex("UnitTypeId")
                         .HasDatabaseName("ix_monitors_unit_type_id");
@@ -1620,11 +1632,19 @@ namespace MeteringConsole.Data.Migrations
 
             modelBuilder.Entity("MeteringConsole.Domain.Monitor", b =>
                 {
+                    b.HasOne("MeteringConsole.Domain.BillingBucket", "Bucket")
+                        .WithMany()
+                        .HasForeignKey("BucketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_monitors_billing_buckets_bucket_id");
+
                     b.HasOne("MeteringConsole.Domain.UnitType", "UnitType")
                         .WithMany()
                         .HasForeignKey("UnitTypeId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_monitors_unit_types_unit_type_id");
+
+                    b.Navigation("Bucket");
 
                     b.Navigation("UnitType");
                 });
