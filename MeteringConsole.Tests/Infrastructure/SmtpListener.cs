@@ -29,8 +29,7 @@ public sealed class SmtpListener : IAsyncDisposable
     /// <summary>Waits until <paramref name="count"/> messages arrived, or fails after the timeout.</summary>
     public async Task<List<MimeMessage>> WaitForAsync(int count, TimeSpan timeout)
     {
-        var until = DateTime.UtcNow + timeout;
-        while (Received.Count < count && DateTime.UtcNow < until) await Task.Delay(50);
+        await Eventually.WaitUntilAsync(() => Received.Count >= count, timeout);
         Assert.True(Received.Count >= count, $"Expected {count} mail(s) within {timeout.TotalSeconds} s, got {Received.Count}.");
         return Received.Select(r => r.Message).ToList();
     }

@@ -38,8 +38,7 @@ public sealed class WebhookReceiver : IDisposable
 
     public async Task<List<ReceivedWebhook>> WaitForAsync(int count, TimeSpan timeout)
     {
-        var until = DateTime.UtcNow + timeout;
-        while (Received.Count < count && DateTime.UtcNow < until) await Task.Delay(50);
+        await Eventually.WaitUntilAsync(() => Received.Count >= count, timeout);
         Assert.True(Received.Count >= count, $"Expected {count} webhook request(s) within {timeout.TotalSeconds} s, got {Received.Count}.");
         return Received.ToList();
     }
