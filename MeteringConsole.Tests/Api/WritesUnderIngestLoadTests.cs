@@ -141,6 +141,6 @@ public sealed class WritesUnderIngestLoadTests : IAsyncLifetime
         await _api.Services.GetRequiredService<ApiKeyUsageRecorder>().FlushAsync();
         await using var check = writer.CreateCommand();
         check.CommandText = "SELECT last_used_at FROM api_keys";
-        Assert.Equal(SqlValues.Instant(_api.Clock.GetUtcNow().UtcDateTime), await check.ExecuteScalarAsync() as string);
+        Assert.Equal(SqlValues.InstantText(_api.Clock.GetUtcNow().UtcDateTime), await check.ExecuteScalarAsync() as string);
     }
 }

@@ -24,7 +24,7 @@ public sealed class ApiFactory : WebApplicationFactory<MeteringConsole.Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Default", Database.ConnectionString);
+        foreach (var (key, value) in Database.Settings) builder.UseSetting(key, value);
         builder.UseSetting("Database:SeedFromSample", "false");
         // Hangfire's storage file sits beside this host's database, so every host has its own (pitfall 9).
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);

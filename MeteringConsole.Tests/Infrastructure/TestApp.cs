@@ -35,7 +35,7 @@ public sealed class TestApp : IAsyncDisposable
     public static async Task<TestApp> CreateAsync(Action<IDictionary<string, string?>>? configure = null)
     {
         var database = new TempDatabase();
-        var settings = new Dictionary<string, string?>();
+        var settings = new Dictionary<string, string?>(database.Settings);
         configure?.Invoke(settings);
         var app = new TestApp(database, new FakeTimeProvider(TestClock.Now),
             clock => OfflineHost.Build(database.FilePath, settings, environment: "Testing", clock));

@@ -50,7 +50,7 @@ public sealed class ApiExceptionHandler : IExceptionHandler
             ConflictException c => new ProblemDetails { Status = 409, Title = "Conflict.", Detail = c.Message },
             Data.DatabaseBusyException busy => new ProblemDetails { Status = 503, Title = "The database is busy.", Detail = busy.Message },
             // Two requests racing past a service's own uniqueness check meet the database's unique index.
-            Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 } } =>
+            Microsoft.EntityFrameworkCore.DbUpdateException update when Data.DbErrors.IsConstraintViolation(update) =>
                 new ProblemDetails { Status = 409, Title = "Conflict.", Detail = "The change conflicts with existing data (a duplicate or a row still in use); nothing was saved." },
             _ => new ProblemDetails { Status = 500, Title = "Something went wrong on the server." },
         };

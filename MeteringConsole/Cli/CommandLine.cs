@@ -84,7 +84,7 @@ public static class CommandLine
     private static async Task<int> MigrateAsync(IServiceProvider services)
     {
         await services.GetRequiredService<DatabaseInitializer>().MigrateAsync();
-        Console.WriteLine($"Database is up to date: {services.GetRequiredService<DatabaseOptions>().DataSource}");
+        Console.WriteLine($"Database is up to date: {services.GetRequiredService<DatabaseOptions>().Display}");
         return 0;
     }
 

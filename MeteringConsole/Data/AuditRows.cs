@@ -16,25 +16,17 @@ public static class AuditRows
         cmd.Transaction = transaction;
         cmd.CommandText = """
             INSERT INTO audit_entries (action, "table", record_id, actor, user_id, api_key_id, created_at, old_values, new_values)
-            VALUES ($action, $table, $record, $actor, $user, $key, $at, $old, $new)
+            VALUES (@action, @table, @record, @actor, @user, @key, @at, @old, @new)
             """;
-        Add(cmd, "$action", action);
-        Add(cmd, "$table", table);
-        Add(cmd, "$record", recordId);
-        Add(cmd, "$actor", actor.Label);
-        Add(cmd, "$user", actor.UserId);
-        Add(cmd, "$key", actor.ApiKeyId);
-        Add(cmd, "$at", SqlValues.Instant(at));
-        Add(cmd, "$old", oldValues);
-        Add(cmd, "$new", newValues);
+        cmd.Bind("@action", action);
+        cmd.Bind("@table", table);
+        cmd.Bind("@record", recordId);
+        cmd.Bind("@actor", actor.Label);
+        cmd.Bind("@user", actor.UserId);
+        cmd.Bind("@key", actor.ApiKeyId);
+        cmd.Bind("@at", SqlValues.Instant(at));
+        cmd.Bind("@old", oldValues);
+        cmd.Bind("@new", newValues);
         await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    private static void Add(DbCommand cmd, string name, object? value)
-    {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value ?? DBNull.Value;
-        cmd.Parameters.Add(p);
     }
 }

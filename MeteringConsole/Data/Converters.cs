@@ -17,6 +17,6 @@ public sealed class DecimalMicrosConverter : ValueConverter<decimal, long>
 public sealed class UtcDateTimeConverter : ValueConverter<DateTime, DateTime>
 {
     public UtcDateTimeConverter()
-        : base(d => d.Kind == DateTimeKind.Local ? d.ToUniversalTime() : d,
+        : base(d => d.Kind == DateTimeKind.Local ? d.ToUniversalTime() : DateTime.SpecifyKind(d, DateTimeKind.Utc),
                d => DateTime.SpecifyKind(d, DateTimeKind.Utc)) { }
 }

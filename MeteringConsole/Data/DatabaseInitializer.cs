@@ -32,8 +32,9 @@ public sealed class DatabaseInitializer
     /// </summary>
     public async Task SeedFromSampleIfMissingAsync(CancellationToken ct = default)
     {
-        var target = _options.DataSource;
-        if (!_seedFromSample || target == ":memory:" || File.Exists(target)) return;
+        // PostgreSQL starts empty: the sample is a SQLite file.
+        var target = _options.SqliteFile;
+        if (!_seedFromSample || target is null || target == ":memory:" || File.Exists(target)) return;
         var sample = FindSample(_env.ContentRootPath);
         if (sample is null) return;
         await SeedFromAsync(sample, ct);
@@ -42,7 +43,7 @@ public sealed class DatabaseInitializer
     /// <summary>Creates the configured database, which must not exist yet, from this sample file as of the app's today.</summary>
     public async Task SeedFromAsync(string sample, CancellationToken ct = default)
     {
-        var target = _options.DataSource;
+        var target = _options.SqliteFile ?? throw new InvalidOperationException("The sample seeds SQLite databases only.");
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         await SampleSeed.SeedAsync(sample, target, _clock, _log, ct);
     }

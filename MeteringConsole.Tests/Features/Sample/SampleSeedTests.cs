@@ -45,12 +45,12 @@ public sealed class SampleSeedTests : IClassFixture<SeededSamples>
         Assert.InRange(closed.Count, 3, 4);
         var buckets = Scalar(db, "SELECT COUNT(*) FROM billing_buckets WHERE enabled = 1");
         foreach (var period in closed)
-            Assert.Equal(buckets, Scalar(db, $"SELECT COUNT(*) FROM billing_readings WHERE period_start = '{SqlValues.Instant(period.StartUtc)}'"));
+            Assert.Equal(buckets, Scalar(db, $"SELECT COUNT(*) FROM billing_readings WHERE period_start = '{SqlValues.InstantText(period.StartUtc)}'"));
         Assert.Equal(closed.Count * buckets, Scalar(db, "SELECT COUNT(*) FROM billing_readings"));
 
-        Assert.Equal(closed.SkipLast(1).Select(p => SqlValues.Instant(p.StartUtc)),
+        Assert.Equal(closed.SkipLast(1).Select(p => SqlValues.InstantText(p.StartUtc)),
             Rows(db, "SELECT period_start FROM billing_periods WHERE finalized_at IS NOT NULL ORDER BY period_start"));
-        Assert.Equal(new[] { $"{SqlValues.Instant(closed[^1].StartUtc)}|0" },
+        Assert.Equal(new[] { $"{SqlValues.InstantText(closed[^1].StartUtc)}|0" },
             Rows(db, "SELECT DISTINCT period_start, finalized FROM billing_readings WHERE finalized = 0"));
         Assert.Equal(0, Scalar(db, "SELECT COUNT(*) FROM billing_runs WHERE status <> 'Succeeded'"));
     }
@@ -63,10 +63,10 @@ public sealed class SampleSeedTests : IClassFixture<SeededSamples>
         using var db = Open(_seeded.Database(now));
         var today = SeededSamples.Clock(now).UtcDateTime;
         var open = Months.PeriodContaining(today);
-        var projections = $"FROM projections WHERE period_start = '{SqlValues.Instant(open.StartUtc)}'";
+        var projections = $"FROM projections WHERE period_start = '{SqlValues.InstantText(open.StartUtc)}'";
         Assert.Equal(Scalar(db, "SELECT COUNT(*) FROM billing_buckets WHERE enabled = 1"), Scalar(db, $"SELECT COUNT(*) {projections}"));
         Assert.Equal(Scalar(db, "SELECT COUNT(*) FROM projections"), Scalar(db, $"SELECT COUNT(*) {projections}"));
-        Assert.Equal(new[] { SqlValues.Instant(SampleSeed.AnchorFor(SeededSamples.Clock(now))) }, Rows(db, $"SELECT DISTINCT calculated_at {projections}"));
+        Assert.Equal(new[] { SqlValues.InstantText(SampleSeed.AnchorFor(SeededSamples.Clock(now))) }, Rows(db, $"SELECT DISTINCT calculated_at {projections}"));
         Assert.True(Scalar(db, $"SELECT COUNT(*) {projections} AND current_usage > 0") * 10 > Scalar(db, $"SELECT COUNT(*) {projections}") * 9,
             "nearly every bucket has usage in the open period");
         Assert.True(Scalar(db, $"SELECT SUM(projected_cost) {projections}") > 0);

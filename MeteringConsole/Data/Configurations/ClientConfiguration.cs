@@ -9,7 +9,7 @@ public class ClientConfiguration : IEntityTypeConfiguration<Client>
     public void Configure(EntityTypeBuilder<Client> b)
     {
         b.ToTable("clients");
-        b.Property(x => x.Name).HasMaxLength(200).UseCollation("NOCASE");
+        b.Property(x => x.Name).HasMaxLength(200).UseCollation(SqliteCollation.NoCase);
         b.HasIndex(x => x.Name).IsUnique();
         b.Property(x => x.AlertEmails).HasMaxLength(2000);
     }

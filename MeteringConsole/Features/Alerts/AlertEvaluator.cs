@@ -90,7 +90,7 @@ public sealed class AlertEvaluator
         public StateWriter(SqliteConnection connection, DateTime now)
         {
             _connection = connection;
-            _now = SqlValues.Instant(now);
+            _now = SqlValues.InstantText(now);
         }
 
         public void Begin(SqliteTransaction tx) => _tx = tx;
@@ -108,7 +108,7 @@ public sealed class AlertEvaluator
         public async Task<long?> ApplyAsync(Alert alert, int clientId, AlertReading reading, DateTime? periodStart, CancellationToken ct)
         {
             Count++;
-            var period = periodStart is DateTime p ? SqlValues.Instant(p) : null;
+            var period = periodStart is DateTime p ? SqlValues.InstantText(p) : null;
             object value = reading.Value is decimal v ? SqlValues.Micros(v) : DBNull.Value;
             const string Key = " WHERE alert_id = $alert AND client_id = $client";
             await ExecuteAsync("""

@@ -192,7 +192,7 @@ public sealed class BillingEngine
             using (await _gate.EnterAsync())
                 await fail.ExecuteNonQueryAsync(CancellationToken.None);
         }
-        catch (Exception e) when (e is SqliteException or DatabaseBusyException)
+        catch (Exception e) when (DbErrors.IsDatabaseError(e))
         {
             _log.LogError(e, "Could not record the failure of billing run {Run}", runId);
         }

@@ -162,7 +162,7 @@ public sealed class BucketService
         {
             await db.SaveChangesAsync();
         }
-        catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException e) when (DbErrors.IsConstraintViolation(e))
         {
             throw new ConflictException($"{bucket.Name} was billed while it was being deleted and was kept.");
         }

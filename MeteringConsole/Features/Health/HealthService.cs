@@ -32,7 +32,7 @@ public sealed class HealthService
                 ?? await db.Projections.OrderByDescending(p => p.CalculatedAt).Select(p => (DateTime?)p.CalculatedAt).FirstOrDefaultAsync(ct);
             return new HealthReport("ok", true, lastBilling, lastProjection);
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
         {
             _log.LogError(e, "Health check could not reach the database");
             return new HealthReport("unhealthy", false, null, null);

@@ -1,6 +1,8 @@
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 using MeteringConsole.Common;
 using MeteringConsole.Data;
@@ -70,14 +72,24 @@ public static class JobsRegistration
     }
 
     /// <summary>
+    /// On PostgreSQL, Hangfire.PostgreSql in the app's database (its own schema), so that every
+    /// console process on that database shares one schedule and one queue. On SQLite,
     /// Hangfire.Storage.SQLite in its own file beside the app database (so its locks never contend
-    /// with ingest), or Hangfire.InMemory for <c>Jobs:StorageFile=:memory:</c>.
+    /// with ingest). Hangfire.InMemory for <c>Jobs:StorageFile=:memory:</c>.
     /// </summary>
     private static JobStorage CreateStorage(IServiceProvider sp)
     {
         var settings = sp.GetRequiredService<JobSettings>();
         if (!settings.PersistentStorage) return new InMemoryStorage();
-        var path = settings.StoragePath(sp.GetRequiredService<DatabaseOptions>().DataSource);
+        var database = sp.GetRequiredService<DatabaseOptions>();
+        if (database.IsPostgreSql)
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, new PostgreSqlStorageOptions()), new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+                PrepareSchemaIfNecessary = true,
+            });
+        var path = settings.StoragePath(database.SqliteFile!);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         return new SQLiteStorage(path, new SQLiteStorageOptions
         {

@@ -168,7 +168,7 @@ public sealed class OverUnderService
             while (await reader.ReadAsync())
                 sums[reader.GetString(0)] = (Money(reader.GetInt64(1)), Money(reader.GetInt64(2)));
         // Oldest first, as a chart reads; a billed period with no line in scope is a zero, not a gap.
-        return periods.Reverse().Select(p => sums.TryGetValue(SqlValues.Instant(p.StartUtc), out var s)
+        return periods.Reverse().Select(p => sums.TryGetValue(SqlValues.InstantText(p.StartUtc), out var s)
             ? new TrendPoint(p.Name, s.Overage, s.Buffer)
             : new TrendPoint(p.Name, 0, 0)).ToList();
     }

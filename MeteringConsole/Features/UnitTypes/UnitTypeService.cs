@@ -104,7 +104,7 @@ public sealed class UnitTypeService
         {
             await db.SaveChangesAsync();
         }
-        catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException e) when (DbErrors.IsConstraintViolation(e))
         {
             // A reading or bucket arrived between the check and the delete; the foreign key held.
             throw new ConflictException($"{unitType.Name} came into use while it was being deleted and was kept.");

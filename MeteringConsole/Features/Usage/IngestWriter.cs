@@ -28,7 +28,7 @@ internal sealed class IngestWriter
         _billing = billing;
         _actor = actor;
         _now = now;
-        _nowText = SqlValues.Instant(now);
+        _nowText = SqlValues.InstantText(now);
         _nowMs = new DateTimeOffset(now).ToUnixTimeMilliseconds();
     }
 
