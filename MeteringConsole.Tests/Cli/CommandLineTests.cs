@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 
 namespace MeteringConsole.Tests.Cli;
 
-/// <summary>The command line, run as the real executable against a temporary database.</summary>
+/// <summary>The command line, run as the real executable against a temporary database (SQLite, or PostgreSQL in the suite's PostgreSQL pass).</summary>
 public sealed class CommandLineTests : IDisposable
 {
     private readonly TempDatabase _db = new();
@@ -13,23 +13,9 @@ public sealed class CommandLineTests : IDisposable
     private Task<(int ExitCode, string StdOut, string StdErr)> Run(string[] args, string? password = null, string? stdin = null)
         => AppProcess.RunCommandAsync(_db, args, password is null ? null : new Dictionary<string, string> { ["METERING_PASSWORD"] = password }, stdin);
 
-    private long Scalar(string sql)
-    {
-        using var connection = new SqliteConnection(_db.ConnectionString);
-        connection.Open();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        return (long)cmd.ExecuteScalar()!;
-    }
+    private long Scalar(string sql) => _db.Scalar<long>(sql);
 
-    private string Text(string sql)
-    {
-        using var connection = new SqliteConnection(_db.ConnectionString);
-        connection.Open();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        return (string)cmd.ExecuteScalar()!;
-    }
+    private string Text(string sql) => _db.Scalar<string>(sql);
 
     [Fact]
     public async Task DbMigrateCreatesTheSchema()
@@ -37,7 +23,7 @@ public sealed class CommandLineTests : IDisposable
         var result = await Run(new[] { "db", "migrate" });
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("up to date", result.StdOut);
-        Assert.True(Scalar("SELECT COUNT(*) FROM __EFMigrationsHistory") >= 1);
+        Assert.True(Scalar("SELECT COUNT(*) FROM \"__EFMigrationsHistory\"") >= 1);
     }
 
     [Fact]
@@ -71,8 +57,8 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(0, fromEnv.ExitCode);
         var fromStdin = await Run(new[] { "user", "add", "--email", "bo@example.test", "--role", "viewer" }, stdin: "another-long-password-2\n");
         Assert.Equal(0, fromStdin.ExitCode);
-        Assert.Equal(2, Scalar("SELECT COUNT(*) FROM AspNetUsers"));
-        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM AspNetUserRoles ur JOIN AspNetRoles r ON r.Id = ur.RoleId WHERE r.Name = 'Viewer'"));
+        Assert.Equal(2, Scalar("SELECT COUNT(*) FROM \"AspNetUsers\""));
+        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM \"AspNetUserRoles\" ur JOIN \"AspNetRoles\" r ON r.\"Id\" = ur.\"RoleId\" WHERE r.\"Name\" = 'Viewer'"));
     }
 
     [Fact]
@@ -86,14 +72,14 @@ public sealed class CommandLineTests : IDisposable
         await Run(new[] { "user", "add", "--email", "c@example.test", "--role", "Admin" }, password: "a-long-password-1");
         var duplicate = await Run(new[] { "user", "add", "--email", "C@example.test", "--role", "Admin" }, password: "a-long-password-1");
         Assert.Equal(1, duplicate.ExitCode);
-        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM AspNetUsers"));
+        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM \"AspNetUsers\""));
     }
 
     [Fact]
     public async Task UserRoleAndUserPasswordChangeAnAccountAndAreAuditedAsTheCommandLine()
     {
         await Run(new[] { "user", "add", "--email", "di@example.test", "--role", "Viewer" }, password: "a-long-password-1");
-        var hashBefore = Text("SELECT PasswordHash FROM AspNetUsers");
+        var hashBefore = Text("SELECT \"PasswordHash\" FROM \"AspNetUsers\"");
 
         var role = await Run(new[] { "user", "role", "--email", "di@example.test", "--role", "operator" });
         var password = await Run(new[] { "user", "password", "--email", "di@example.test" }, stdin: "a-new-long-password-2\n");
@@ -101,9 +87,9 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.Equal((0, 0, 1), (role.ExitCode, password.ExitCode, unknown.ExitCode));
         Assert.Contains("nobody@example.test", unknown.StdErr);
-        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM AspNetUserRoles ur JOIN AspNetRoles r ON r.Id = ur.RoleId WHERE r.Name = 'Operator'"));
-        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM AspNetUserRoles ur JOIN AspNetRoles r ON r.Id = ur.RoleId WHERE r.Name = 'Viewer'"));
-        Assert.NotEqual(hashBefore, Text("SELECT PasswordHash FROM AspNetUsers"));
+        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM \"AspNetUserRoles\" ur JOIN \"AspNetRoles\" r ON r.\"Id\" = ur.\"RoleId\" WHERE r.\"Name\" = 'Operator'"));
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM \"AspNetUserRoles\" ur JOIN \"AspNetRoles\" r ON r.\"Id\" = ur.\"RoleId\" WHERE r.\"Name\" = 'Viewer'"));
+        Assert.NotEqual(hashBefore, Text("SELECT \"PasswordHash\" FROM \"AspNetUsers\""));
         Assert.Equal(1, Scalar("SELECT COUNT(*) FROM audit_entries WHERE \"table\" = 'AspNetUsers' AND action = 'Update' AND new_values LIKE '%\"password\":\"(changed)\"%' AND actor = 'system:cli'"));
         Assert.Equal(3, Scalar("SELECT COUNT(*) FROM audit_entries WHERE \"table\" = 'AspNetUserRoles' AND actor = 'system:cli'"));
     }
@@ -117,5 +103,26 @@ public sealed class CommandLineTests : IDisposable
         var typo = await Run(new[] { "apikey", "create", "--nmae", "x", "--role", "Admin" });
         Assert.Equal(1, typo.ExitCode);
         Assert.Contains("Unknown option", typo.StdErr);
+    }
+
+    [Fact]
+    public async Task SampleWritesASqliteFileWhateverTheConfiguredStoreAndLeavesTheConfiguredDatabaseAlone()
+    {
+        await Run(new[] { "db", "migrate" });
+        var path = Path.Combine(_db.Directory, "sample-out.db");
+
+        var result = await Run(new[] { "sample", "--out", path });
+
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        Assert.Contains("Wrote", result.StdOut);
+        using (var sample = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly }.ToString()))
+        {
+            sample.Open();
+            using var count = sample.CreateCommand();
+            count.CommandText = "SELECT COUNT(*) FROM clients";
+            Assert.True((long)count.ExecuteScalar()! > 0);
+        }
+        SqliteConnection.ClearAllPools();
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM clients"));
     }
 }

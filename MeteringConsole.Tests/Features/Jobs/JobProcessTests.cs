@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MeteringConsole.Bench;
 using MeteringConsole.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
+using MeteringConsole.Data;
 
 namespace MeteringConsole.Tests.Features.Jobs;
 
@@ -34,7 +34,8 @@ public sealed class JobProcessTests
         using var db = new TempDatabase();
         Assert.Equal(0, (await AppProcess.RunCommandAsync(db, new[] { "db", "migrate" })).ExitCode);
         // October 2026 (closed at the test clock) with enough buckets and rollups that a run takes a while.
-        await BenchData.WriteAsync(db.ConnectionString, clients: 1000, assetsPerBucket: 4, readings: 1_000_000, new DateOnly(2026, 10, 1));
+        using (var database = new DatabaseOptions(db.Provider, db.ConnectionString))
+            await BenchData.WriteAsync(database, clients: 1000, assetsPerBucket: 4, readings: 1_000_000, new DateOnly(2026, 10, 1));
         var created = await AppProcess.RunCommandAsync(db, new[] { "apikey", "create", "--name", "test", "--role", "Admin" });
         var key = created.StdOut.TrimEnd().Split('\n').Last().Trim();
 
@@ -84,13 +85,5 @@ public sealed class JobProcessTests
         return default;
     }
 
-    private static T Scalar<T>(TempDatabase db, string sql)
-    {
-        using var connection = new SqliteConnection(db.ConnectionString);
-        connection.Open();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        var value = cmd.ExecuteScalar();
-        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T));
-    }
+    private static T Scalar<T>(TempDatabase db, string sql) => db.Scalar<T>(sql);
 }
