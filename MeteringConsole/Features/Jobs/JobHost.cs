@@ -1,4 +1,6 @@
 using Hangfire;
+using Hangfire.PostgreSql;
+using MeteringConsole.Data;
 
 namespace MeteringConsole.Features.Jobs;
 
@@ -41,20 +43,32 @@ public sealed class JobHost : IHostedService, IDisposable
             return;
         }
         var storage = _services.GetRequiredService<JobStorage>();
+        // Consoles sharing one PostgreSQL database start their job hosts one at a time, so that each
+        // one's recovery sees the others' servers and leaves their work and locks alone.
+        var database = _services.GetRequiredService<DatabaseOptions>();
+        await using var turn = database.IsPostgreSql && storage is PostgreSqlStorage
+            ? await SessionAdvisoryLock.AcquireAsync(database, StartUpLock, ct)
+            : null;
         await _recovery.CleanUpAsync(storage, ct);
         _server = new BackgroundJobServer(new BackgroundJobServerOptions
         {
             // Three jobs, each one at a time, plus room for an on-demand run waiting its turn, an alert
             // evaluation (and one waiting) and alert deliveries.
             WorkerCount = 8,
+            // Start-up recovery of another console on the same storage tells this server's work from a dead one's by it.
+            ServerName = JobServers.ThisProcessName,
             ShutdownTimeout = ShutdownTimeout,
             SchedulePollingInterval = TimeSpan.FromSeconds(5),
             Activator = _services.GetRequiredService<JobActivator>(),
         }, storage);
+        if (turn is not null) await JobServers.WaitUntilAnnouncedAsync(storage, ct);
         _scheduler.MarkRunning(true);
         await _recovery.ReEnqueueLostAsync(storage, ct);
-        foreach (var job in _scheduler.Jobs) await _scheduler.ScheduleNextAsync(job.Name);
+        foreach (var job in _scheduler.Jobs) await _scheduler.ScheduleNextAsync(job.Name, startUp: true);
     }
+
+    /// <summary>Any number, as long as nothing else in the database takes this advisory lock.</summary>
+    private const long StartUpLock = 0x4D43_4A48; // "MCJH"
 
     public async Task StopAsync(CancellationToken ct)
     {

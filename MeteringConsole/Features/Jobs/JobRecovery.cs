@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.PostgreSql;
 using Hangfire.Storage;
 using Hangfire.Storage.SQLite;
 using MeteringConsole.Data;
@@ -12,7 +13,8 @@ namespace MeteringConsole.Features.Jobs;
 /// Hangfire's server starts. A run the previous process was executing when it died is marked
 /// interrupted and its Hangfire job removed, so it neither shows "running" for ever nor blocks
 /// the next run; on-demand runs still queued are re-enqueued unless their Hangfire job survived
-/// (Hangfire.InMemory loses them all).
+/// (Hangfire.InMemory loses them all). Consoles sharing one storage (PostgreSQL) leave each other's
+/// work alone: only what dead processes left is cleaned up (<see cref="JobServers"/>).
 /// </summary>
 public sealed class JobRecovery
 {
@@ -34,55 +36,89 @@ public sealed class JobRecovery
     /// <summary>Before the server starts: what the previous process left unfinished.</summary>
     public async Task CleanUpAsync(JobStorage storage, CancellationToken ct)
     {
-        var cutOff = RemoveLeftovers(storage);
-        await MarkInterruptedAsync(cutOff, ct);
+        var peers = JobServers.LivePeers(storage);
+        var (cutOff, live) = await RemoveLeftoversAsync(storage, peers, ct);
+        await MarkInterruptedAsync(cutOff, live, ct);
     }
 
     /// <summary>
-    /// Deletes what the previous process left: jobs it was processing (a single console owns its
-    /// storage, so nobody else is processing them), its planned schedule (re-planned below) and,
-    /// on SQLite, the [DisableConcurrentExecution] locks its workers held. Returns the requests cut off.
+    /// Deletes what dead processes left: jobs they were processing (a live console sharing the storage,
+    /// on PostgreSQL, keeps its own) and, when no other console is alive, the planned schedule
+    /// (re-planned at start) and the [DisableConcurrentExecution] locks their workers held. With another
+    /// console alive its plan and locks stay; a dead process's lock then expires by itself
+    /// (Hangfire.PostgreSql's DistributedLockTimeout). Returns the requests cut off, and the jobs other consoles are running.
     /// </summary>
-    private List<JobRequest> RemoveLeftovers(JobStorage storage)
+    private async Task<(List<JobRequest> CutOff, HashSet<string> LiveJobs)> RemoveLeftoversAsync(JobStorage storage,
+        IReadOnlySet<string> peers, CancellationToken ct)
     {
         var monitoring = storage.GetMonitoringApi();
         var client = _services.GetRequiredService<IBackgroundJobClient>();
         var cutOff = new List<JobRequest>();
+        var live = new HashSet<string>();
         foreach (var (id, job) in monitoring.ProcessingJobs(0, ListLimit))
         {
+            if (peers.Contains(job.ServerId))
+            {
+                if (JobNameOf(job.Job) is { } name) live.Add(name);
+                continue;
+            }
             if (RequestOf(job.Job) is { } request) cutOff.Add(request);
             client.Delete(id);
         }
-        foreach (var (id, job) in monitoring.ScheduledJobs(0, ListLimit))
-            if (RequestOf(job.Job) is { Scheduled: true }) client.Delete(id);
+        if (peers.Count == 0)
+        {
+            foreach (var (id, job) in monitoring.ScheduledJobs(0, ListLimit))
+                if (RequestOf(job.Job) is { Scheduled: true }) client.Delete(id);
+            await ReleaseLocksAsync(storage, ct);
+        }
+        if (cutOff.Count > 0) _log.LogWarning("{Count} job runs were cut off when a console last stopped; they are marked interrupted", cutOff.Count);
+        return (cutOff, live);
+    }
+
+    /// <summary>Only when no other console is alive: nobody else can hold a lock.</summary>
+    private async Task ReleaseLocksAsync(JobStorage storage, CancellationToken ct)
+    {
         if (storage is SQLiteStorage sqlite)
         {
             using var db = sqlite.CreateAndOpenConnection();
             db.DistributedLockRepository.Delete(_ => true);
         }
-        if (cutOff.Count > 0) _log.LogWarning("{Count} job runs were cut off when the console last stopped; they are marked interrupted", cutOff.Count);
-        return cutOff;
+        else if (storage is PostgreSqlStorage)
+        {
+            await using var connection = await _services.GetRequiredService<DatabaseOptions>().OpenAsync(ct);
+            await using var delete = connection.Command($"DELETE FROM {JobsRegistration.PostgreSqlSchema}.lock");
+            await delete.ExecuteNonQueryAsync(ct);
+        }
     }
 
-    /// <summary>Rows left running (and queued rows whose job was cut off) never finish: say so.</summary>
-    private async Task MarkInterruptedAsync(List<JobRequest> cutOff, CancellationToken ct)
+    /// <summary>
+    /// Rows left running (and queued rows whose job was cut off) never finish: say so. A job another
+    /// live console is running keeps its rows: each job runs one at a time, so its running rows are that run's.
+    /// </summary>
+    private async Task MarkInterruptedAsync(List<JobRequest> cutOff, HashSet<string> running, CancellationToken ct)
     {
         await using var db = await _services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(ct);
         var now = _clock.GetUtcNow().UtcDateTime;
         var billing = cutOff.Where(r => r.BillingRunId is not null).Select(r => r.BillingRunId!.Value).ToList();
         var jobs = cutOff.Where(r => r.JobRunId is not null).Select(r => r.JobRunId!.Value).ToList();
-        foreach (var run in await db.BillingRuns.Where(r => r.Status == RunStatus.Running || (r.Status == RunStatus.Queued && billing.Contains(r.Id))).ToListAsync(ct))
+        var billingRunning = running.Contains(JobNames.Billing);
+        foreach (var run in await db.BillingRuns.Where(r => (r.Status == RunStatus.Running && !billingRunning) || (r.Status == RunStatus.Queued && billing.Contains(r.Id))).ToListAsync(ct))
             (run.Status, run.Error, run.FinishedAt) = (RunStatus.Failed, InterruptedMessage, now);
-        foreach (var run in await db.JobRuns.Where(r => r.Status == RunStatus.Running || (r.Status == RunStatus.Queued && jobs.Contains(r.Id))).ToListAsync(ct))
+        foreach (var run in await db.JobRuns.Where(r => (r.Status == RunStatus.Running && !running.Contains(r.JobName)) || (r.Status == RunStatus.Queued && jobs.Contains(r.Id))).ToListAsync(ct))
             (run.Status, run.Error, run.FinishedAt) = (RunStatus.Failed, InterruptedMessage, now);
         await db.SaveChangesAsync(ct);
     }
 
+    private string? JobNameOf(Hangfire.Common.Job? job) => _scheduler.Jobs.FirstOrDefault(j => j.JobType == job?.Type)?.Name;
+
     /// <summary>Queued on-demand runs whose Hangfire job did not survive the restart are enqueued again.</summary>
     public async Task ReEnqueueLostAsync(JobStorage storage, CancellationToken ct)
     {
-        var waiting = storage.GetMonitoringApi().EnqueuedJobs(EnqueuedStateQueue, 0, ListLimit)
-            .Select(j => RequestOf(j.Value.Job)).Where(r => r is not null).ToList();
+        var monitoring = storage.GetMonitoringApi();
+        // A job another console is running (or has just fetched) survived too; delivered twice, it would run once anyway.
+        var waiting = monitoring.EnqueuedJobs(EnqueuedStateQueue, 0, ListLimit).Select(j => RequestOf(j.Value.Job))
+            .Concat(monitoring.ProcessingJobs(0, ListLimit).Select(j => RequestOf(j.Value.Job)))
+            .Where(r => r is not null).ToList();
         await using var db = await _services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(ct);
         foreach (var id in await db.BillingRuns.Where(r => r.Status == RunStatus.Queued).Select(r => r.Id).ToListAsync(ct))
             if (!waiting.Any(r => r!.BillingRunId == id))

@@ -1,7 +1,8 @@
-using System.Collections.Concurrent;
+using System.Globalization;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
+using Hangfire.Storage;
 
 namespace MeteringConsole.Features.Jobs;
 
@@ -16,7 +17,6 @@ public sealed class JobScheduler
     private readonly TimeProvider _clock;
     private readonly IReadOnlyDictionary<string, JobDefinition> _jobs;
     private readonly ILogger<JobScheduler> _log;
-    private readonly ConcurrentDictionary<string, DateTime> _planned = new();
     private volatile bool _running;
 
     public JobScheduler(IServiceProvider services, IEnumerable<JobDefinition> jobs, ILogger<JobScheduler> log, TimeProvider clock)
@@ -45,12 +45,16 @@ public sealed class JobScheduler
     }
 
     /// <summary>
-    /// Plans the job's next scheduled run at its next due time (if any). Called at start-up (after
-    /// the previous process's plans were removed) and by each scheduled run as it finishes.
+    /// Plans the job's next scheduled run at its next due time (if any). Called at start-up and by
+    /// each scheduled run as it finishes. The plan is kept in Hangfire's storage, under Hangfire's
+    /// lock of the job, so every console process sharing that storage (PostgreSQL) keeps one plan
+    /// per job: a process that finds a run already planned leaves it (at start-up it re-plans a run
+    /// still waiting, with its own settings), and a scheduled run that finishes while another is
+    /// planned ends its chain there. So no scheduled run happens twice, however many consoles start.
     /// </summary>
-    public async Task ScheduleNextAsync(string jobName)
+    /// <param name="startUp">True at start-up: a planned run not yet due is planned afresh.</param>
+    public async Task ScheduleNextAsync(string jobName, bool startUp = false)
     {
-        _planned.TryRemove(jobName, out _);
         if (!_running) return;
         DateTime? next;
         try
@@ -63,15 +67,57 @@ public sealed class JobScheduler
             _log.LogError(e, "Could not work out when {Job} runs next; it runs only on demand until the app restarts", jobName);
             return;
         }
-        if (next is not DateTime due) return;
+        using var connection = Storage.GetConnection();
+        using var planLock = connection.AcquireDistributedLock(PlanLockPrefix + jobName, PlanLockTimeout);
+        var planned = Planned(connection, jobName);
+        var state = planned is null ? null : connection.GetStateData(planned.Value.JobId)?.Name;
+        // Due now or running: it plans the next itself when it finishes.
+        if (state == EnqueuedState.StateName || (state == ProcessingState.StateName && startUp)) return;
+        if (state == ScheduledState.StateName)
+        {
+            // Another run is planned already: this chain ends there. At start-up it is planned afresh.
+            if (!startUp) return;
+            Client.Delete(planned!.Value.JobId);
+        }
+        if (next is not DateTime due)
+        {
+            using var clear = connection.CreateWriteTransaction();
+            clear.RemoveHash(PlanKey(jobName));
+            clear.Commit();
+            return;
+        }
         due = DateTime.SpecifyKind(due, DateTimeKind.Utc);
         var delay = due - _clock.GetUtcNow().UtcDateTime;
-        Client.Create(JobFor(jobName, JobRequest.Schedule()), new ScheduledState(delay < TimeSpan.Zero ? TimeSpan.Zero : delay));
-        _planned[jobName] = due;
+        var id = Client.Create(JobFor(jobName, JobRequest.Schedule()), new ScheduledState(delay < TimeSpan.Zero ? TimeSpan.Zero : delay));
+        using var record = connection.CreateWriteTransaction();
+        record.SetRangeInHash(PlanKey(jobName), [new(PlanJobField, id), new(PlanDueField, due.ToString("O", CultureInfo.InvariantCulture))]);
+        record.Commit();
     }
 
-    /// <summary>The next time (app clock) the job runs by itself, or null.</summary>
-    public DateTime? NextScheduled(string jobName) => _running && _planned.TryGetValue(jobName, out var due) ? due : null;
+    /// <summary>The next time (app clock) the job runs by itself, as planned by whichever console planned it; or null.</summary>
+    public DateTime? NextScheduled(string jobName)
+    {
+        if (!_running) return null;
+        using var connection = Storage.GetConnection();
+        return Planned(connection, jobName) is { } planned
+               && connection.GetStateData(planned.JobId)?.Name is { } state && (state == ScheduledState.StateName || state == EnqueuedState.StateName)
+            ? planned.Due
+            : null;
+    }
+
+    private const string PlanLockPrefix = "metering:schedule-plan:";
+    private static readonly TimeSpan PlanLockTimeout = TimeSpan.FromSeconds(30);
+    private const string PlanJobField = "job_id";
+    private const string PlanDueField = "due";
+
+    private static string PlanKey(string jobName) => "metering:schedule:" + jobName;
+
+    private static (string JobId, DateTime Due)? Planned(IStorageConnection connection, string jobName)
+        => connection.GetAllEntriesFromHash(PlanKey(jobName)) is { } plan
+           && plan.TryGetValue(PlanJobField, out var id) && plan.TryGetValue(PlanDueField, out var dueText)
+           && DateTime.TryParse(dueText, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var due)
+            ? (id, due)
+            : null;
 
     /// <summary>The Hangfire job that runs <paramref name="jobName"/>: the job class's <see cref="HistoryJob.ExecuteAsync"/>.</summary>
     public Job JobFor(string jobName, JobRequest request)
@@ -83,4 +129,6 @@ public sealed class JobScheduler
 
     /// <summary>Resolved late: the command line and service tests build this class but never touch Hangfire.</summary>
     private IBackgroundJobClient Client => _services.GetRequiredService<IBackgroundJobClient>();
+
+    private JobStorage Storage => _services.GetRequiredService<JobStorage>();
 }

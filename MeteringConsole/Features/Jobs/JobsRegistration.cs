@@ -72,8 +72,8 @@ public static class JobsRegistration
     }
 
     /// <summary>
-    /// On PostgreSQL, Hangfire.PostgreSql in the app's database (its own schema), so that every
-    /// console process on that database shares one schedule and one queue. On SQLite,
+    /// On PostgreSQL, Hangfire.PostgreSql in the app's database (schema <see cref="PostgreSqlSchema"/>), so that
+    /// every console process on that database shares one schedule and one queue. On SQLite,
     /// Hangfire.Storage.SQLite in its own file beside the app database (so its locks never contend
     /// with ingest). Hangfire.InMemory for <c>Jobs:StorageFile=:memory:</c>.
     /// </summary>
@@ -82,13 +82,7 @@ public static class JobsRegistration
         var settings = sp.GetRequiredService<JobSettings>();
         if (!settings.PersistentStorage) return new InMemoryStorage();
         var database = sp.GetRequiredService<DatabaseOptions>();
-        if (database.IsPostgreSql)
-            return new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, new PostgreSqlStorageOptions()), new PostgreSqlStorageOptions
-            {
-                SchemaName = "hangfire",
-                QueuePollInterval = TimeSpan.FromSeconds(1),
-                PrepareSchemaIfNecessary = true,
-            });
+        if (database.IsPostgreSql) return CreatePostgreSqlStorage(database);
         var path = settings.StoragePath(database.SqliteFile!);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         return new SQLiteStorage(path, new SQLiteStorageOptions
@@ -96,6 +90,40 @@ public static class JobsRegistration
             // On-demand runs start within a second rather than the default 15 s.
             QueuePollInterval = TimeSpan.FromSeconds(1),
         });
+    }
+
+    public const string PostgreSqlSchema = "hangfire";
+
+    /// <summary>Any number, as long as nothing else in the database takes this advisory lock.</summary>
+    private const long SchemaInstallLock = 0x4D43_4846; // "MCHF"
+
+    private static PostgreSqlStorage CreatePostgreSqlStorage(DatabaseOptions database)
+    {
+        var options = new PostgreSqlStorageOptions
+        {
+            SchemaName = PostgreSqlSchema,
+            QueuePollInterval = TimeSpan.FromSeconds(1),
+            // A job a live server runs is never handed to another worker (its fetch is kept alive);
+            // one whose server died comes back to the queue after the timeout.
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = TimeSpan.FromMinutes(5),
+            // Installed below, once, under a lock: two consoles starting together would otherwise race.
+            PrepareSchemaIfNecessary = false,
+        };
+        InstallSchema(database);
+        // The connection-factory constructor: the string-connection ones are obsolete (STACK.md).
+        // UseNpgsqlConnection is the same factory for GlobalConfiguration, which this app does not use (pitfall 9).
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, options), options);
+    }
+
+    /// <summary>
+    /// Creates or upgrades Hangfire's schema. Its installer runs each script in a serializable transaction,
+    /// which fails when a second process installs at the same moment; an advisory lock makes them take turns.
+    /// </summary>
+    private static void InstallSchema(DatabaseOptions database)
+    {
+        using var turn = SessionAdvisoryLock.Acquire(database, SchemaInstallLock);
+        PostgreSqlObjectsInstaller.Install(turn.Connection, PostgreSqlSchema);
     }
 
     private static string Describe(TimeSpan span) => span switch
