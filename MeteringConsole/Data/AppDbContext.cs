@@ -1,12 +1,13 @@
 using MeteringConsole.Domain;
 using MeteringConsole.Features.Account;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace MeteringConsole.Data;
 
-/// <summary>The one database: Identity and the whole metering domain.</summary>
-public class AppDbContext : IdentityDbContext<AppUser>
+/// <summary>The one database: Identity, the whole metering domain and (on PostgreSQL) Data Protection's keys.</summary>
+public class AppDbContext : IdentityDbContext<AppUser>, IDataProtectionKeyContext
 {
     public AppDbContext(DbContextOptions<AppDbContext> options) : base(options) { }
 
@@ -35,6 +36,7 @@ public class AppDbContext : IdentityDbContext<AppUser>
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -48,6 +48,7 @@ public static class AccountRegistration
         // A reverse proxy on this machine that terminates TLS says so in X-Forwarded-Proto: the
         // request then counts as HTTPS (secure cookie, HSTS). Only loopback proxies are believed.
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        services.AddSharedKeyRing();
         services.AddCascadingAuthenticationState();
         services.AddScoped<UserService>();
         services.AddScoped<SignInService>();
