@@ -32,7 +32,9 @@ public static class SharedKeyRing
         {
             if (database.IsPostgreSql) o.ApplicationDiscriminator = ApplicationName;
         });
-        services.AddHostedService<KeyRingWarmUp>();
+        // First of all hosted services: ASP.NET Core's own DataProtectionHostedService also loads the
+        // key ring at start (creating a key when there is none), and must find the key this one made.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, KeyRingWarmUp>());
         return services;
     }
 }
