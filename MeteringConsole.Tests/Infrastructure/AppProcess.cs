@@ -74,6 +74,7 @@ public sealed class AppProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["Database__Provider"] = database.IsPostgreSql ? "postgresql" : "sqlite";
         psi.Environment["ConnectionStrings__Default"] = database.ConnectionString;
         psi.Environment["Database__SeedFromSample"] = "false";
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";

@@ -132,7 +132,7 @@ public sealed class IngestServiceTests : IAsyncLifetime
     {
         await Ingest().IngestAsync(new[] { Event("e1") });
         await using (var db = _app.Db())
-            await db.Database.ExecuteSqlRawAsync("UPDATE assets SET disregarded = 1");
+            await db.Database.ExecuteSqlRawAsync("UPDATE assets SET disregarded = TRUE");
         Assert.Equal(1, (await Ingest().IngestAsync(new[] { Event("e2") })).Accepted);
     }
 

@@ -1,0 +1,108 @@
+using System.Data.Common;
+using System.Diagnostics;
+using MeteringConsole.Common;
+using MeteringConsole.Data;
+using MeteringConsole.Features.Billing;
+using MeteringConsole.Features.Usage;
+using MeteringConsole.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using static MeteringConsole.Tests.Features.Usage.IngestTestData;
+
+namespace MeteringConsole.Tests.Features.Usage;
+
+/// <summary>
+/// PostgreSQL, several console processes on one database: ingest and finalize exclude each other
+/// through the finalize lock (an advisory lock: batches shared, finalize exclusive). "Another
+/// process" is a connection of the test's own, which queues in no gate of this one.
+/// </summary>
+public sealed class IngestFinalizeLockTests : IAsyncLifetime
+{
+    private TestApp _app = null!;
+    private static readonly Actor IngestKey = new(ActorKind.ApiKey, "collector", Roles.Ingest, ApiKeyId: 7);
+    private static readonly DateTimeOffset InOctober = new(2026, 10, 15, 12, 0, 0, TimeSpan.Zero);
+
+    public async Task InitializeAsync()
+    {
+        _app = await TestApp.CreateAsync();
+        await SeedAsync(_app);
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private Task<DbConnection> OpenAsync() => _app.Services.GetRequiredService<DatabaseOptions>().OpenAsync();
+
+    /// <summary>Waits until some session of this database waits for the finalize lock.</summary>
+    private async Task WaitUntilSomeoneWaitsForTheLockAsync(Task waiter)
+    {
+        await using var connection = await OpenAsync();
+        await using var cmd = connection.Command("""
+            SELECT COUNT(*) FROM pg_locks
+            WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND ((classid::bigint << 32) | objid::bigint) = @key
+            """).Bind("@key", FinalizeLock.Key);
+        var watch = Stopwatch.StartNew();
+        while (Convert.ToInt64(await cmd.ExecuteScalarAsync()) == 0)
+        {
+            Assert.False(waiter.IsCompleted, "finished without waiting for the lock");
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "nobody waits for the finalize lock");
+            await Task.Delay(10);
+        }
+    }
+
+    [PostgreSqlFact]
+    public async Task ABatchRacingAFinalizeInAnotherProcessWaitsForItThenIsRefusedAndStoresNothing()
+    {
+        // The other process is finalizing October: it holds the lock and has written the period, not yet committed.
+        await using var other = await OpenAsync();
+        await using var finalize = await other.BeginTransactionAsync();
+        await using (var take = other.Command("SELECT pg_advisory_xact_lock(@key)", finalize).Bind("@key", FinalizeLock.Key))
+            await take.ExecuteNonQueryAsync();
+        await IngestWritePathTests.FinalizeOctoberAsync(other, finalize);
+
+        // The batch passes its first check (October is not finalized as far as anyone can see yet) and waits.
+        var ingest = _app.Service<IngestService>(IngestKey).IngestAsync(new[] { Event("late-1", "vm-late", at: InOctober), Event("late-2", "vm-late", at: InOctober) });
+        await WaitUntilSomeoneWaitsForTheLockAsync(ingest);
+        await finalize.CommitAsync();
+
+        var refused = await Assert.ThrowsAsync<UsageBatchRejectedException>(() => ingest);
+        Assert.All(refused.Errors, e => Assert.Equal("timestamp", e.Field));
+        Assert.Contains("2026-10-01 is finalized", refused.Errors[0].Message);
+        await using var db = _app.Db();
+        Assert.Empty(db.UsageReadings);
+        Assert.Empty(db.Assets);
+        Assert.Empty(db.UsageDailyRollups);
+    }
+
+    [PostgreSqlFact]
+    public async Task AFinalizeWaitsForABatchInFlightInAnotherProcess()
+    {
+        // A batch of the other process is being stored: it holds the lock shared until its commit.
+        await using var other = await OpenAsync();
+        await using var batch = await other.BeginTransactionAsync();
+        await using (var take = other.Command("SELECT pg_advisory_xact_lock_shared(@key)", batch).Bind("@key", FinalizeLock.Key))
+            await take.ExecuteNonQueryAsync();
+
+        var finalize = _app.Service<BillingReadingService>(TestApp.Admin).FinalizeAsync("2026-10-01");
+        await WaitUntilSomeoneWaitsForTheLockAsync(finalize);
+        await batch.CommitAsync();
+
+        // October was never billed, so once in, finalize refuses it: what matters is that it got in only now.
+        var refused = await Assert.ThrowsAsync<ConflictException>(() => finalize);
+        Assert.Contains("has not been billed yet", refused.Message);
+    }
+
+    [PostgreSqlFact]
+    public async Task BatchesOfSeveralProcessesDoNotExcludeEachOther()
+    {
+        // Another process's batch in flight holds the lock shared; this one's batch goes ahead meanwhile.
+        await using var other = await OpenAsync();
+        await using var batch = await other.BeginTransactionAsync();
+        await using (var take = other.Command("SELECT pg_advisory_xact_lock_shared(@key)", batch).Bind("@key", FinalizeLock.Key))
+            await take.ExecuteNonQueryAsync();
+
+        var stored = await _app.Service<IngestService>(IngestKey).IngestAsync(new[] { Event("e1"), Event("e2") })
+            .WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(new IngestResult(2, 0, 0), stored);
+        await batch.RollbackAsync();
+    }
+}
