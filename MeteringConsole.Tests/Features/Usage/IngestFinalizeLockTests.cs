@@ -18,13 +18,14 @@ namespace MeteringConsole.Tests.Features.Usage;
 public sealed class IngestFinalizeLockTests : IAsyncLifetime
 {
     private TestApp _app = null!;
+    private int _acme;
     private static readonly Actor IngestKey = new(ActorKind.ApiKey, "collector", Roles.Ingest, ApiKeyId: 7);
     private static readonly DateTimeOffset InOctober = new(2026, 10, 15, 12, 0, 0, TimeSpan.Zero);
 
     public async Task InitializeAsync()
     {
         _app = await TestApp.CreateAsync();
-        await SeedAsync(_app);
+        (_acme, _) = await SeedAsync(_app);
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -76,6 +77,12 @@ public sealed class IngestFinalizeLockTests : IAsyncLifetime
     [PostgreSqlFact]
     public async Task AFinalizeWaitsForABatchInFlightInAnotherProcess()
     {
+        // A contracted bucket makes October a period finalize may try (it then refuses it: not billed yet).
+        var data = Billing.BillingFixture.For(_app);
+        int unit;
+        await using (var db = _app.Db()) unit = db.UnitTypes.Single(u => u.Name == "vcpu-hours").Id;
+        await data.BucketAsync(_acme, await data.SourceAsync("vmware"), unit, Domain.Aggregation.Sum, 1, 1, 1, Array.Empty<int>());
+
         // A batch of the other process is being stored: it holds the lock shared until its commit.
         await using var other = await OpenAsync();
         await using var batch = await other.BeginTransactionAsync();

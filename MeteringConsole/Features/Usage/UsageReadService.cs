@@ -45,8 +45,10 @@ public sealed class UsageReadService
         int? unitTypeId = null;
         if (!string.IsNullOrWhiteSpace(unitType))
         {
-            // Names compare ignoring case on both: the column is NOCASE on SQLite, citext on PostgreSQL.
-            await using var find = connection.Command("SELECT id FROM unit_types WHERE name = @n").Bind("@n", unitType.Trim());
+            // Names compare ignoring case, as the column does: NOCASE on SQLite; citext on PostgreSQL, where a text
+            // parameter would make it a case-sensitive text comparison unless cast.
+            var sql = _database.IsPostgreSql ? "SELECT id FROM unit_types WHERE name = CAST(@n AS citext)" : "SELECT id FROM unit_types WHERE name = @n";
+            await using var find = connection.Command(sql).Bind("@n", unitType.Trim());
             unitTypeId = await find.ExecuteScalarAsync(ct) is { } id ? Convert.ToInt32(id)
                 : throw new ValidationException("unit_type", $"Unknown unit type '{unitType}'.");
         }
