@@ -77,7 +77,7 @@ internal sealed class PostgreSqlIngestWriter : IngestWriter
             WITH inserted AS (
                 INSERT INTO usage_readings (asset_id, unit_type_id, timestamp_ms, value, event_id, metadata, ingested_at_ms, sent_by)
                 SELECT asset_id, unit_type_id, timestamp_ms, value, event_id, metadata, @ingested, @by
-                FROM ingest_staging ORDER BY event_id
+                FROM ingest_staging ORDER BY event_id COLLATE "C"
                 ON CONFLICT (event_id) DO NOTHING
                 RETURNING event_id
             ), days AS (
