@@ -201,6 +201,23 @@ public sealed class IngestServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AmongReadingsAtTheSameInstantTheLastOneSentIsTheDaysLastValue()
+    {
+        var at = new DateTimeOffset(2026, 11, 10, 9, 0, 0, TimeSpan.Zero);
+        await Ingest().IngestAsync(new[] { Event("s1", value: 4, at: at), Event("s2", value: 6, at: at), Event("s3", value: 1, at: at.AddHours(-1)) });
+        await using (var db = _app.Db())
+        {
+            var rollup = await db.UsageDailyRollups.SingleAsync();
+            Assert.Equal((6d, 11d), (rollup.LastValue, rollup.Sum));
+        }
+        // A later batch at the same instant is sent later still.
+        await Ingest().IngestAsync(new[] { Event("s4", value: 2, at: at) });
+        await using var check = _app.Db();
+        var after = await check.UsageDailyRollups.SingleAsync();
+        Assert.Equal((2d, 13d, 4L), (after.LastValue, after.Sum, after.Count));
+    }
+
+    [Fact]
     public async Task DaysAreCutInTheBillingTimeZone()
     {
         await using var app = await TestApp.CreateAsync(s => s["Billing:TimeZone"] = "America/New_York");

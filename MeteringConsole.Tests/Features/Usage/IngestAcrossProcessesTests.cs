@@ -12,10 +12,11 @@ namespace MeteringConsole.Tests.Features.Usage;
 
 /// <summary>
 /// PostgreSQL, several console processes on one database: ingest and finalize exclude each other
-/// through the finalize lock (an advisory lock: batches shared, finalize exclusive). "Another
-/// process" is a connection of the test's own, which queues in no gate of this one.
+/// through the finalize lock (an advisory lock: batches shared, finalize exclusive), and batches
+/// meeting on the same new rows wait for each other instead of failing. "Another process" is a
+/// connection of the test's own, which queues in no gate of this one.
 /// </summary>
-public sealed class IngestFinalizeLockTests : IAsyncLifetime
+public sealed class IngestAcrossProcessesTests : IAsyncLifetime
 {
     private TestApp _app = null!;
     private int _acme;
@@ -33,19 +34,25 @@ public sealed class IngestFinalizeLockTests : IAsyncLifetime
     private Task<DbConnection> OpenAsync() => _app.Services.GetRequiredService<DatabaseOptions>().OpenAsync();
 
     /// <summary>Waits until some session of this database waits for the finalize lock.</summary>
-    private async Task WaitUntilSomeoneWaitsForTheLockAsync(Task waiter)
+    private Task WaitUntilSomeoneWaitsForTheLockAsync(Task waiter) => WaitUntilWaitingAsync(waiter, """
+        SELECT COUNT(*) FROM pg_locks
+        WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND ((classid::bigint << 32) | objid::bigint) = @key
+        """);
+
+    /// <summary>Waits until some session waits for another transaction to end (a row or index entry it holds).</summary>
+    private Task WaitUntilSomeoneWaitsForATransactionAsync(Task waiter)
+        => WaitUntilWaitingAsync(waiter, "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'transactionid' AND NOT granted AND @key = @key");
+
+    private async Task WaitUntilWaitingAsync(Task waiter, string sql)
     {
         await using var connection = await OpenAsync();
-        await using var cmd = connection.Command("""
-            SELECT COUNT(*) FROM pg_locks
-            WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-              AND ((classid::bigint << 32) | objid::bigint) = @key
-            """).Bind("@key", FinalizeLock.Key);
+        await using var cmd = connection.Command(sql).Bind("@key", FinalizeLock.Key);
         var watch = Stopwatch.StartNew();
         while (Convert.ToInt64(await cmd.ExecuteScalarAsync()) == 0)
         {
             Assert.False(waiter.IsCompleted, "finished without waiting for the lock");
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "nobody waits for the finalize lock");
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "nobody waits");
             await Task.Delay(10);
         }
     }
@@ -111,5 +118,35 @@ public sealed class IngestFinalizeLockTests : IAsyncLifetime
             .WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(new IngestResult(2, 0, 0), stored);
         await batch.RollbackAsync();
+    }
+
+    [PostgreSqlFact]
+    public async Task AnAssetAnotherProcessIsCreatingMeanwhileIsTakenAsExistingNotCreatedTwice()
+    {
+        var ingest = _app.Service<IngestService>(IngestKey);
+        await ingest.IngestAsync(new[] { Event("first", "vm-other") });
+        int sourceId;
+        await using (var db = _app.Db()) sourceId = db.SourceTypes.Single().Id;
+
+        // The other process's batch has created vm-race (named there "theirs"), not yet committed.
+        await using var other = await OpenAsync();
+        await using var batch = await other.BeginTransactionAsync();
+        await using (var insert = other.Command("""
+            INSERT INTO assets (source_type_id, external_id, client_id, name, description, acknowledged, enabled, disregarded, created_at, last_seen_at)
+            VALUES (@s, 'vm-race', NULL, 'theirs', '', FALSE, TRUE, FALSE, @now, @now)
+            """, batch).Bind("@s", sourceId).Bind("@now", SqlValues.Instant(TestClock.Now.UtcDateTime)))
+            await insert.ExecuteNonQueryAsync();
+
+        // This batch does not see it yet, so it creates vm-race too: and waits on the unique index for the other's outcome.
+        var stored = ingest.IngestAsync(new[] { Event("mine", "vm-race", client: _acme) });
+        await WaitUntilSomeoneWaitsForATransactionAsync(stored);
+        await batch.CommitAsync();
+
+        Assert.Equal(new IngestResult(1, 0, 0), await stored);
+        await using var check = _app.Db();
+        var asset = check.Assets.Single(a => a.ExternalId == "vm-race");
+        // The existing asset, unassigned until now, is claimed by the client the event names, as any existing one would be.
+        Assert.Equal(("theirs", (int?)_acme), (asset.Name, asset.ClientId));
+        Assert.Equal(asset.Id, check.UsageReadings.Single(r => r.EventId == "mine").AssetId);
     }
 }
