@@ -20,8 +20,6 @@ public sealed class IngestAcrossProcessesTests : IAsyncLifetime
 {
     private TestApp _app = null!;
     private int _acme;
-    private static readonly Actor IngestKey = new(ActorKind.ApiKey, "collector", Roles.Ingest, ApiKeyId: 7);
-    private static readonly DateTimeOffset InOctober = new(2026, 10, 15, 12, 0, 0, TimeSpan.Zero);
 
     public async Task InitializeAsync()
     {
@@ -30,6 +28,16 @@ public sealed class IngestAcrossProcessesTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    /// <summary>Another process's transaction, holding the finalize lock as <paramref name="lockFunction"/> takes it.</summary>
+    private async Task<(DbConnection Connection, DbTransaction Transaction)> OtherProcessHoldsTheLockAsync(string lockFunction)
+    {
+        var other = await OpenAsync();
+        var tx = await other.BeginTransactionAsync();
+        await using var take = other.Command($"SELECT {lockFunction}(@key)", tx).Bind("@key", FinalizeLock.Key);
+        await take.ExecuteNonQueryAsync();
+        return (other, tx);
+    }
 
     private Task<DbConnection> OpenAsync() => _app.Services.GetRequiredService<DatabaseOptions>().OpenAsync();
 
@@ -61,10 +69,9 @@ public sealed class IngestAcrossProcessesTests : IAsyncLifetime
     public async Task ABatchRacingAFinalizeInAnotherProcessWaitsForItThenIsRefusedAndStoresNothing()
     {
         // The other process is finalizing October: it holds the lock and has written the period, not yet committed.
-        await using var other = await OpenAsync();
-        await using var finalize = await other.BeginTransactionAsync();
-        await using (var take = other.Command("SELECT pg_advisory_xact_lock(@key)", finalize).Bind("@key", FinalizeLock.Key))
-            await take.ExecuteNonQueryAsync();
+        var (other, finalize) = await OtherProcessHoldsTheLockAsync("pg_advisory_xact_lock");
+        await using var connection = other;
+        await using var transaction = finalize;
         await IngestWritePathTests.FinalizeOctoberAsync(other, finalize);
 
         // The batch passes its first check (October is not finalized as far as anyone can see yet) and waits.
@@ -91,10 +98,9 @@ public sealed class IngestAcrossProcessesTests : IAsyncLifetime
         await data.BucketAsync(_acme, await data.SourceAsync("vmware"), unit, Domain.Aggregation.Sum, 1, 1, 1, Array.Empty<int>());
 
         // A batch of the other process is being stored: it holds the lock shared until its commit.
-        await using var other = await OpenAsync();
-        await using var batch = await other.BeginTransactionAsync();
-        await using (var take = other.Command("SELECT pg_advisory_xact_lock_shared(@key)", batch).Bind("@key", FinalizeLock.Key))
-            await take.ExecuteNonQueryAsync();
+        var (other, batch) = await OtherProcessHoldsTheLockAsync("pg_advisory_xact_lock_shared");
+        await using var connection = other;
+        await using var transaction = batch;
 
         var finalize = _app.Service<BillingReadingService>(TestApp.Admin).FinalizeAsync("2026-10-01");
         await WaitUntilSomeoneWaitsForTheLockAsync(finalize);
@@ -109,10 +115,9 @@ public sealed class IngestAcrossProcessesTests : IAsyncLifetime
     public async Task BatchesOfSeveralProcessesDoNotExcludeEachOther()
     {
         // Another process's batch in flight holds the lock shared; this one's batch goes ahead meanwhile.
-        await using var other = await OpenAsync();
-        await using var batch = await other.BeginTransactionAsync();
-        await using (var take = other.Command("SELECT pg_advisory_xact_lock_shared(@key)", batch).Bind("@key", FinalizeLock.Key))
-            await take.ExecuteNonQueryAsync();
+        var (other, batch) = await OtherProcessHoldsTheLockAsync("pg_advisory_xact_lock_shared");
+        await using var connection = other;
+        await using var transaction = batch;
 
         var stored = await _app.Service<IngestService>(IngestKey).IngestAsync(new[] { Event("e1"), Event("e2") })
             .WaitAsync(TimeSpan.FromSeconds(20));

@@ -21,8 +21,6 @@ public sealed class IngestWritePathTests : IAsyncLifetime
 {
     private TestApp _app = null!;
     private int _acme, _globex;
-    private static readonly Actor IngestKey = new(ActorKind.ApiKey, "collector", Roles.Ingest, ApiKeyId: 7);
-    private static readonly DateTimeOffset InOctober = new(2026, 10, 15, 12, 0, 0, TimeSpan.Zero);
 
     public async Task InitializeAsync()
     {
