@@ -41,7 +41,7 @@ public sealed class UsageApiTests : IAsyncLifetime
         await connection.OpenAsync();
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
-        return (long)(await cmd.ExecuteScalarAsync())!;
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
     [Fact]

@@ -9,7 +9,6 @@ using MeteringConsole.Domain;
 using MeteringConsole.Features.ApiKeys;
 using MeteringConsole.Tests.Features.Billing;
 using MeteringConsole.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using static MeteringConsole.Tests.Features.Billing.BillingFixture;
 
@@ -48,9 +47,13 @@ public sealed class WritesUnderIngestLoadTests : IAsyncLifetime
         var source = await _data.SourceAsync("vmware");
         var unit = await _data.UnitTypeAsync("vcpu-hours");
         var asset = await _data.AssetAsync(source, "vm-billed", client);
-        await _data.ReadingsAsync(asset, unit, (Utc(2026, 10, 3), 120));
         await _data.BucketAsync(client, source, unit, Aggregation.Sum, 100, 1, 2, new[] { asset });
         var admin = await _api.ClientWithKeyAsync(ApiKeyRole.Admin);
+        // October's usage, sent as a source sends it (stored with its rollups on either provider).
+        (await admin.PostAsJsonAsync("/api/v1/usage", new[]
+        {
+            new { event_id = "october", timestamp = Utc(2026, 10, 3).ToString("O"), source = "vmware", asset_id = "vm-billed", unit_type = "vcpu-hours", value = 120 },
+        })).EnsureSuccessStatusCode();
 
         using var stop = new CancellationTokenSource();
         var failures = new ConcurrentQueue<string>();
@@ -101,12 +104,13 @@ public sealed class WritesUnderIngestLoadTests : IAsyncLifetime
         }
         Assert.Empty(failures);
         // The job's own bookkeeping (its job_runs row) took its turn too, rather than failing on the lock and retrying.
-        await using (var db = new SqliteConnection(_api.Database.ConnectionString))
+        await using (var db = await OpenAsync())
         {
-            await db.OpenAsync();
-            await using var cmd = db.CreateCommand();
-            cmd.CommandText = "SELECT group_concat(status) FROM job_runs WHERE job_name = 'billing'";
-            Assert.Equal("Succeeded", await cmd.ExecuteScalarAsync() as string);
+            await using var cmd = db.Command("SELECT status FROM job_runs WHERE job_name = 'billing'");
+            await using var rows = await cmd.ExecuteReaderAsync();
+            var statuses = new List<string>();
+            while (await rows.ReadAsync()) statuses.Add(rows.GetString(0));
+            Assert.Equal(new[] { "Succeeded" }, statuses);
         }
         // The writers above really met the load: batches kept being stored while they ran.
         Assert.True(Volatile.Read(ref batches) - before >= 1, $"only {Volatile.Read(ref batches) - before} batches during the writes");
@@ -119,14 +123,14 @@ public sealed class WritesUnderIngestLoadTests : IAsyncLifetime
         var http = _api.CreateClient();
         http.DefaultRequestHeaders.Authorization = new("Bearer", secret);
 
-        // A long ingest batch holds the queue and SQLite's write lock for longer than the busy timeout.
+        // A long ingest batch holds the queue and the database's write lock for longer than the busy timeout:
+        // SQLite's one write lock, or on PostgreSQL the key's row (a batch of another process recording its use).
         var gate = _api.Services.GetRequiredService<DatabaseWriteGate>();
-        await using var writer = new SqliteConnection(_api.Database.ConnectionString);
-        await writer.OpenAsync();
+        await using var writer = await OpenAsync();
         HttpResponseMessage response;
         var watch = Stopwatch.StartNew();
         using (await gate.EnterAsync())
-        await using (var tx = writer.BeginTransaction(deferred: false))
+        await using (var tx = await BeginWriteAsync(writer))
         {
             response = await http.GetAsync("/api/v1/clients");
             watch.Stop();
@@ -139,8 +143,21 @@ public sealed class WritesUnderIngestLoadTests : IAsyncLifetime
         var keys = await _api.AsSystemAsync<ApiKeyService, Page<ApiKeyRow>>(k => k.ListAsync(new PageRequest()));
         Assert.Equal(_api.Clock.GetUtcNow().UtcDateTime, keys.Items.Single().LastUsedAt);
         await _api.Services.GetRequiredService<ApiKeyUsageRecorder>().FlushAsync();
-        await using var check = writer.CreateCommand();
-        check.CommandText = "SELECT last_used_at FROM api_keys";
-        Assert.Equal(SqlValues.InstantText(_api.Clock.GetUtcNow().UtcDateTime), await check.ExecuteScalarAsync() as string);
+        await using var check = writer.Command("SELECT last_used_at FROM api_keys");
+        await using var read = await check.ExecuteReaderAsync();
+        Assert.True(await read.ReadAsync());
+        Assert.Equal(_api.Clock.GetUtcNow().UtcDateTime, SqlValues.ReadInstant(read, 0));
+    }
+
+    private Task<System.Data.Common.DbConnection> OpenAsync() => _api.Services.GetRequiredService<DatabaseOptions>().OpenAsync();
+
+    /// <summary>A transaction holding what an ingest batch holds: SQLite's write lock (BEGIN IMMEDIATE), or every API key row.</summary>
+    private static async Task<System.Data.Common.DbTransaction> BeginWriteAsync(System.Data.Common.DbConnection connection)
+    {
+        if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite) return sqlite.BeginTransaction(deferred: false);
+        var tx = await connection.BeginTransactionAsync();
+        await using var rows = connection.Command("SELECT id FROM api_keys FOR UPDATE", tx);
+        await rows.ExecuteNonQueryAsync();
+        return tx;
     }
 }

@@ -7,6 +7,9 @@ namespace MeteringConsole.Data;
 /// without one queue, back-to-back ingest batches take the lock again between two polls of any
 /// other writer, which then times out ("database is locked") however long it has waited.
 /// Waiting here holds no database lock, so readers and the queue ahead are unaffected.
+/// On PostgreSQL only the hand-written writers (ingest, billing and projection runs) queue here, to
+/// keep this process's batches in order; EF Core writes do not (see <see cref="WriteGateInterceptor"/>),
+/// and across processes the database's own locks order writers (<see cref="FinalizeLock"/>).
 /// </summary>
 public sealed class DatabaseWriteGate
 {

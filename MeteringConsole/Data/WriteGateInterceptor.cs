@@ -13,13 +13,19 @@ namespace MeteringConsole.Data;
 /// back when the transaction ends, the statement finishes, or at the latest when the connection
 /// closes. Turns are counted per connection, so the transaction the audit interceptor opens
 /// inside SaveChanges does not queue a second time.
+/// On PostgreSQL EF Core writes do not queue: MVCC has no single writer (readers never wait, writers
+/// wait only for the rows they share, and the server grants conflicting locks in arrival order), so
+/// nothing polls and nothing starves; queueing them would only put every edit behind whole ingest
+/// batches and serialize writes that can run side by side. The hand-written writers still queue
+/// there (ingest keeps this process's batches in order); finalize meets ingest in
+/// <see cref="FinalizeLock"/>, across processes too.
 /// </summary>
 public sealed class WriteGateInterceptor : IDbTransactionInterceptor, IDbCommandInterceptor, IDbConnectionInterceptor
 {
-    private readonly DatabaseWriteGate _gate;
+    private readonly DatabaseWriteGate? _gate;
     private readonly ConditionalWeakTable<DbConnection, Holder> _holders = new();
 
-    public WriteGateInterceptor(DatabaseWriteGate gate) => _gate = gate;
+    public WriteGateInterceptor(DatabaseWriteGate gate, DatabaseOptions database) => _gate = database.IsPostgreSql ? null : gate;
 
     private sealed class Holder
     {
@@ -29,6 +35,7 @@ public sealed class WriteGateInterceptor : IDbTransactionInterceptor, IDbCommand
 
     private async ValueTask AcquireAsync(DbConnection connection, CancellationToken ct)
     {
+        if (_gate is null) return;
         var holder = _holders.GetOrCreateValue(connection);
         if (holder.Depth++ > 0) return;
         try { holder.Turn = await _gate.EnterAsync(ct); }
@@ -37,6 +44,7 @@ public sealed class WriteGateInterceptor : IDbTransactionInterceptor, IDbCommand
 
     private void Acquire(DbConnection connection)
     {
+        if (_gate is null) return;
         var holder = _holders.GetOrCreateValue(connection);
         if (holder.Depth++ > 0) return;
         try { holder.Turn = _gate.Enter(); }

@@ -81,7 +81,7 @@ public sealed class BenchApp : IAsyncDisposable
     {
         var psi = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["ConnectionStrings__Default"] = $"Data Source={databasePath}";
+        foreach (var (key, value) in BenchStore.Current.Settings(databasePath)) psi.Environment[key.Replace(":", "__")] = value;
         psi.Environment["Database__SeedFromSample"] = "false";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         return psi;

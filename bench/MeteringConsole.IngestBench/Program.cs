@@ -3,7 +3,8 @@ using MeteringConsole.IngestBench;
 // Sustained ingest over HTTP and through the service, on a fresh database and again with
 // millions of readings already stored, plus the 90-day client usage read. See README.md.
 var options = BenchOptions.Parse(args);
-Console.WriteLine($"Ingest benchmark: {options}");
+await using var store = BenchStore.Current = BenchStore.Parse(args);
+Console.WriteLine($"Ingest benchmark: {options}; {store}");
 var workDir = Directory.CreateTempSubdirectory("mc-ingest-bench-").FullName;
 try
 {
@@ -17,7 +18,7 @@ try
     if (options.Preload > 0)
     {
         var loaded = Path.Combine(workDir, "loaded.db");
-        report.Add(await Preload.FillAsync(loaded, options.Preload));
+        report.Add(store.IsPostgreSql ? await PostgreSqlPreload.FillAsync(loaded, options.Preload) : await Preload.FillAsync(loaded, options.Preload));
         await using (var app = await BenchApp.StartAsync(workDir, "loaded.db"))
         {
             report.Add(await HttpIngest.RunAsync(app, options, $"HTTP, {options.Preload:N0} readings stored"));

@@ -17,7 +17,7 @@ public static class ServiceIngest
 {
     public static async Task<string> RunAsync(string databasePath, BenchOptions options, string label, long preload)
     {
-        using var host = OfflineHost.Build(databasePath);
+        using var host = OfflineHost.Build(databasePath, BenchStore.Current.Settings(databasePath));
         await using (var scope = await host.MigratedScopeAsync(Actor.System("bench")))
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();

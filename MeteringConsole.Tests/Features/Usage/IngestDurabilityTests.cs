@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using MeteringConsole.Domain;
 using MeteringConsole.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
+using MeteringConsole.Data;
 
 namespace MeteringConsole.Tests.Features.Usage;
 
@@ -35,15 +35,14 @@ public sealed class IngestDurabilityTests
 
     private static (long Readings, double ReadingSum, double RollupSum, long RollupCount) Totals(TempDatabase db, string prefix)
     {
-        using var connection = new SqliteConnection(db.ConnectionString);
-        connection.Open();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"""
+        using var database = new DatabaseOptions(db.Provider, db.ConnectionString);
+        using var connection = database.OpenAsync().GetAwaiter().GetResult();
+        using var cmd = connection.Command($"""
             SELECT (SELECT COUNT(*) FROM usage_readings WHERE event_id LIKE '{prefix}-%'),
                    (SELECT COALESCE(SUM(value), 0) FROM usage_readings),
                    (SELECT COALESCE(SUM(sum), 0) FROM usage_daily_rollups),
-                   (SELECT COALESCE(SUM(count), 0) FROM usage_daily_rollups)
-            """;
+                   (SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM usage_daily_rollups)
+            """);
         using var r = cmd.ExecuteReader();
         r.Read();
         return (r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetInt64(3));

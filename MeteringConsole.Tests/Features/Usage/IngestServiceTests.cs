@@ -132,7 +132,7 @@ public sealed class IngestServiceTests : IAsyncLifetime
     {
         await Ingest().IngestAsync(new[] { Event("e1") });
         await using (var db = _app.Db())
-            await db.Database.ExecuteSqlRawAsync("UPDATE assets SET disregarded = 1");
+            await db.Database.ExecuteSqlRawAsync("UPDATE assets SET disregarded = TRUE");
         Assert.Equal(1, (await Ingest().IngestAsync(new[] { Event("e2") })).Accepted);
     }
 
@@ -198,6 +198,23 @@ public sealed class IngestServiceTests : IAsyncLifetime
         Assert.Equal((17d, 4L, 8d, 8d), (rollup.Sum, rollup.Count, rollup.Max, rollup.LastValue));
         Assert.Equal(day.AddHours(18).ToUnixTimeMilliseconds(), rollup.LastTimestampMs);
         Assert.Equal(2, (await db.UsageDailyRollups.SingleAsync(r => r.Day == 20261111)).Sum);
+    }
+
+    [Fact]
+    public async Task AmongReadingsAtTheSameInstantTheLastOneSentIsTheDaysLastValue()
+    {
+        var at = new DateTimeOffset(2026, 11, 10, 9, 0, 0, TimeSpan.Zero);
+        await Ingest().IngestAsync(new[] { Event("s1", value: 4, at: at), Event("s2", value: 6, at: at), Event("s3", value: 1, at: at.AddHours(-1)) });
+        await using (var db = _app.Db())
+        {
+            var rollup = await db.UsageDailyRollups.SingleAsync();
+            Assert.Equal((6d, 11d), (rollup.LastValue, rollup.Sum));
+        }
+        // A later batch at the same instant is sent later still.
+        await Ingest().IngestAsync(new[] { Event("s4", value: 2, at: at) });
+        await using var check = _app.Db();
+        var after = await check.UsageDailyRollups.SingleAsync();
+        Assert.Equal((2d, 13d, 4L), (after.LastValue, after.Sum, after.Count));
     }
 
     [Fact]

@@ -7,6 +7,12 @@ namespace MeteringConsole.Tests.Features.Usage;
 /// <summary>Unit types and clients that ingest tests send against.</summary>
 internal static class IngestTestData
 {
+    /// <summary>A collector's ingest key.</summary>
+    public static readonly MeteringConsole.Common.Actor IngestKey = new(MeteringConsole.Common.ActorKind.ApiKey, "collector", MeteringConsole.Common.Roles.Ingest, ApiKeyId: 7);
+
+    /// <summary>An instant in October 2026, the period tests finalize.</summary>
+    public static readonly DateTimeOffset InOctober = new(2026, 10, 15, 12, 0, 0, TimeSpan.Zero);
+
     public static async Task<(int Acme, int Globex)> SeedAsync(TestApp app)
     {
         await using var db = app.Db();

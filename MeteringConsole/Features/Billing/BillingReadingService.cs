@@ -219,6 +219,7 @@ public sealed class BillingReadingService
         await using var db = await _dbs.CreateDbContextAsync();
         var period = await BillingPeriodRules.RequireBillableAsync(db, _settings, _clock.GetUtcNow().UtcDateTime, periodStart, "finalized");
         await using var transaction = await db.Database.BeginTransactionAsync();
+        await FinalizeLock.TakeExclusiveAsync(db); // PostgreSQL: waits for ingest batches in flight in any process (Data/FinalizeLock.cs)
         var existing = await db.BillingPeriods.FindAsync(period.StartUtc);
         if (existing?.FinalizedAt is not null) throw new ConflictException($"Period {period.Name} is already finalized.");
         if (!await db.BillingReadings.AnyAsync(r => r.PeriodStart == period.StartUtc))

@@ -95,7 +95,7 @@ public sealed class SuppressionService
         await using var transaction = await db.Database.BeginTransactionAsync();
         foreach (var (id, hits) in hitsByRule)
             await db.Database.ExecuteSqlInterpolatedAsync(
-                $"UPDATE ingest_suppressions SET hit_count = hit_count + {hits}, last_hit_at = MAX(COALESCE(last_hit_at, ''), {when}) WHERE id = {id}");
+                $"UPDATE ingest_suppressions SET hit_count = hit_count + {hits}, last_hit_at = CASE WHEN last_hit_at IS NULL OR last_hit_at < {when} THEN {when} ELSE last_hit_at END WHERE id = {id}");
         await transaction.CommitAsync();
     }
 

@@ -1,30 +1,28 @@
-using System.Text.Json;
 using MeteringConsole.Common;
 using MeteringConsole.Features.Suppressions;
 
 namespace MeteringConsole.Features.Usage;
 
 /// <summary>
-/// Finds or creates the asset of every event in a batch: one lookup query per source type,
-/// inserts for assets seen for the first time, one bulk "last seen" update, and individual
-/// updates only where a name, description or client changes. Suppressed assets are never looked up or created.
+/// Finds or creates the asset of every event in a batch: one lookup, inserts for assets seen for
+/// the first time, and updates of the others (last seen; a name, description or client where it
+/// changes), each in bulk where the provider allows (<see cref="IAssetRows"/>). Suppressed assets
+/// are never looked up or created.
 /// A client-scoped key creates new assets for its client and claims unassigned ones an operator has
 /// not acknowledged; another client's asset, or an acknowledged unassigned one, refuses the batch (403).
 /// </summary>
 internal sealed class AssetResolver
 {
-    private readonly IngestWriter _writer;
+    private readonly IAssetRows _rows;
     private readonly SuppressionMatcher _suppressions;
     private readonly Actor _actor;
 
-    public AssetResolver(IngestWriter writer, SuppressionMatcher suppressions, Actor actor)
+    public AssetResolver(IAssetRows rows, SuppressionMatcher suppressions, Actor actor)
     {
-        _writer = writer;
+        _rows = rows;
         _suppressions = suppressions;
         _actor = actor;
     }
-
-    private sealed record Existing(int Id, int? ClientId, bool Acknowledged);
 
     /// <summary>
     /// Per event, in order: its asset id, or the id of the suppression rule that drops it. The
@@ -47,19 +45,25 @@ internal sealed class AssetResolver
         foreach (var (key, e) in first)
             if (_suppressions.MatchingRuleId(key.Item2, e.AssetName) is int rule) suppressed[key] = rule;
 
-        var existing = await LookupAsync(first.Keys.Where(k => !suppressed.ContainsKey(k)).ToList(), ct);
+        var wanted = first.Keys.Where(k => !suppressed.ContainsKey(k)).ToList();
+        var existing = await _rows.LookupAsync(wanted, ct);
         var ids = new Dictionary<(int, string), int>();
-        var touched = new List<int>();
-        foreach (var (key, e) in first)
+        var changes = new List<AssetChange>();
+        var fresh = wanted.Where(k => !existing.ContainsKey(k))
+            .Select(k => new NewAsset(k.Item1, k.Item2, first[k].ClientId ?? _actor.ClientScope, latest[k].Name, latest[k].Description)).ToList();
+        if (fresh.Count > 0)
         {
-            if (suppressed.ContainsKey(key)) continue;
-            var wantedClient = e.ClientId ?? _actor.ClientScope;
-            var (name, description) = latest[key];
-            if (!existing.TryGetValue(key, out var asset))
-            {
-                ids[key] = await InsertAsync(key.Item1, e.AssetId, wantedClient, name, description, ct);
-                continue;
-            }
+            var created = await _rows.InsertAsync(fresh, ct);
+            foreach (var (key, id) in created) ids[key] = id;
+            // PostgreSQL: another console process created some of them a moment ago; they are existing assets now.
+            var raced = fresh.Select(a => (a.SourceTypeId, a.ExternalId)).Where(k => !created.ContainsKey(k)).ToList();
+            if (raced.Count > 0)
+                foreach (var (key, asset) in await _rows.LookupAsync(raced, ct)) existing[key] = asset;
+        }
+        foreach (var key in wanted)
+        {
+            if (!existing.TryGetValue(key, out var asset)) continue;
+            var e = first[key];
             if (_actor.ClientScope is int scope && asset.ClientId is not null && asset.ClientId != scope)
                 throw new ForbiddenException($"Asset {e.Source}/{e.AssetId} belongs to another client; this API key may only send usage for client {scope}.");
             // An operator who acknowledged an asset and left it unassigned decided where it stands; a
@@ -68,78 +72,44 @@ internal sealed class AssetResolver
                 throw new ForbiddenException($"Asset {e.Source}/{e.AssetId} is unassigned and was acknowledged by an operator; this API key "
                     + $"may send usage for it once an operator assigns it to client {claimant}.");
             ids[key] = asset.Id;
+            var wantedClient = e.ClientId ?? _actor.ClientScope;
+            var (name, description) = latest[key];
             var assign = asset.ClientId is null && wantedClient is not null;
-            if (assign || name is not null || description is not null) await UpdateAsync(asset.Id, name, description, assign ? wantedClient : null, ct);
-            else touched.Add(asset.Id);
+            changes.Add(new AssetChange(asset.Id, name, description, assign ? wantedClient : null));
         }
-        await TouchAsync(touched, ct);
+        await _rows.UpdateAsync(changes, ct);
         return events.Select(x => (x.SourceTypeId, x.Event.AssetId) is var key && ids.TryGetValue(key, out var id)
             ? ((int?)id, (int?)null)
             : (null, suppressed[key])).ToArray();
     }
+}
 
-    private async Task<Dictionary<(int, string), Existing>> LookupAsync(List<(int SourceTypeId, string ExternalId)> keys, CancellationToken ct)
-    {
-        var found = new Dictionary<(int, string), Existing>();
-        foreach (var group in keys.GroupBy(k => k.SourceTypeId))
-        {
-            await using var cmd = _writer.Command("""
-                SELECT id, external_id, client_id, acknowledged FROM assets
-                WHERE source_type_id = $s AND external_id IN (SELECT value FROM json_each($ids))
-                """, "$s", "$ids");
-            cmd.Parameters["$s"].Value = group.Key;
-            cmd.Parameters["$ids"].Value = JsonSerializer.Serialize(group.Select(k => k.ExternalId));
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-                found[(group.Key, r.GetString(1))] = new Existing(r.GetInt32(0), r.IsDBNull(2) ? null : r.GetInt32(2), r.GetBoolean(3));
-        }
-        return found;
-    }
+internal sealed record ExistingAsset(int Id, int? ClientId, bool Acknowledged);
 
-    private async Task<int> InsertAsync(int sourceTypeId, string externalId, int? clientId, string? name, string? description, CancellationToken ct)
+/// <summary>An asset ingest sees for the first time: named after its external id unless the events name it.</summary>
+internal sealed record NewAsset(int SourceTypeId, string ExternalId, int? ClientId, string? Name, string? Description)
+{
+    public Dictionary<string, object?> AuditValues() => new()
     {
-        await using var cmd = _writer.Command("""
-            INSERT INTO assets (source_type_id, external_id, client_id, name, description, acknowledged, enabled, disregarded, created_at, last_seen_at)
-            VALUES ($s, $x, $c, $n, $d, 0, 1, 0, $now, $now) RETURNING id
-            """, "$s", "$x", "$c", "$n", "$d", "$now");
-        cmd.Parameters["$s"].Value = sourceTypeId;
-        cmd.Parameters["$x"].Value = externalId;
-        cmd.Parameters["$c"].Value = (object?)clientId ?? DBNull.Value;
-        cmd.Parameters["$n"].Value = name ?? externalId;
-        cmd.Parameters["$d"].Value = description ?? "";
-        cmd.Parameters["$now"].Value = _writer.NowText;
-        var id = Convert.ToInt32(await cmd.ExecuteScalarAsync(ct));
-        await _writer.AuditAsync("Insert", "assets", id, null, new Dictionary<string, object?>
-        {
-            ["source_type_id"] = sourceTypeId, ["external_id"] = externalId, ["client_id"] = clientId,
-            ["name"] = name ?? externalId, ["description"] = description ?? "", ["acknowledged"] = false,
-        }, ct);
-        return id;
-    }
+        ["source_type_id"] = SourceTypeId, ["external_id"] = ExternalId, ["client_id"] = ClientId,
+        ["name"] = Name ?? ExternalId, ["description"] = Description ?? "", ["acknowledged"] = false,
+    };
+}
 
-    private async Task UpdateAsync(int id, string? name, string? description, int? assignTo, CancellationToken ct)
-    {
-        await using var cmd = _writer.Command("""
-            UPDATE assets SET last_seen_at = $now, name = coalesce($n, name), description = coalesce($d, description),
-                              client_id = coalesce(client_id, $c)
-            WHERE id = $id
-            """, "$now", "$n", "$d", "$c", "$id");
-        cmd.Parameters["$id"].Value = id;
-        cmd.Parameters["$now"].Value = _writer.NowText;
-        cmd.Parameters["$n"].Value = (object?)name ?? DBNull.Value;
-        cmd.Parameters["$d"].Value = (object?)description ?? DBNull.Value;
-        cmd.Parameters["$c"].Value = (object?)assignTo ?? DBNull.Value;
-        await cmd.ExecuteNonQueryAsync(ct);
-        if (assignTo is not null)
-            await _writer.AuditAsync("Update", "assets", id, new() { ["client_id"] = null }, new() { ["client_id"] = assignTo }, ct);
-    }
+/// <summary>An existing asset seen again: last seen now; a new name or description if sent; a client if it had none and one is wanted.</summary>
+internal sealed record AssetChange(int Id, string? Name, string? Description, int? AssignTo)
+{
+    public bool OnlySeen => Name is null && Description is null && AssignTo is null;
+}
 
-    private async Task TouchAsync(List<int> ids, CancellationToken ct)
-    {
-        if (ids.Count == 0) return;
-        await using var cmd = _writer.Command("UPDATE assets SET last_seen_at = $now WHERE id IN (SELECT value FROM json_each($ids))", "$now", "$ids");
-        cmd.Parameters["$now"].Value = _writer.NowText;
-        cmd.Parameters["$ids"].Value = JsonSerializer.Serialize(ids);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+/// <summary>The asset statements of one ingest transaction, in each provider's fastest form.</summary>
+internal interface IAssetRows
+{
+    Task<Dictionary<(int SourceTypeId, string ExternalId), ExistingAsset>> LookupAsync(IReadOnlyList<(int SourceTypeId, string ExternalId)> keys, CancellationToken ct);
+
+    /// <summary>Creates (and audits) the assets; returns the ids of those created (on PostgreSQL, one another process just created is left out).</summary>
+    Task<Dictionary<(int SourceTypeId, string ExternalId), int>> InsertAsync(IReadOnlyList<NewAsset> assets, CancellationToken ct);
+
+    /// <summary>Applies the changes (auditing client assignments).</summary>
+    Task UpdateAsync(IReadOnlyList<AssetChange> changes, CancellationToken ct);
 }

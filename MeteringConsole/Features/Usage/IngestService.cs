@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using MeteringConsole.Common;
@@ -62,28 +63,69 @@ public sealed class IngestService
     {
         var actor = await _actor.RequireAsync(Permission.Ingest);
         var now = _clock.GetUtcNow().UtcDateTime;
-        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
+        await using var connection = await _database.OpenAsync(ct);
         // Checked before queueing, so a bad batch is answered without waiting for the writers ahead;
         // database rules are checked even when some events are malformed, so one answer lists every problem.
-        var reference = await ReferenceData.LoadAsync(connection, null, events, _billing, ct);
+        var reference = await ReferenceData.LoadAsync(connection, null, events, _billing, false, ct);
         Validate(events, reference, actor, errors);
 
-        // SQLite has one writer at a time. Writers of this process queue here, in order and without
-        // blocking threads; BEGIN IMMEDIATE then takes the database's write lock up front, so a
-        // writer in another process (the command line) makes it wait on the busy timeout rather
-        // than fail halfway.
+        // Writers of this process queue here, in order and without blocking threads. SQLite has one
+        // writer at a time: BEGIN IMMEDIATE then takes the database's write lock up front, so a writer
+        // in another process (the command line) makes it wait on the busy timeout rather than fail
+        // halfway. PostgreSQL has no single writer, but the queue still keeps this process's batches
+        // in arrival order and off each other's rows (assets, rollups); other processes' batches meet
+        // this one in PostgreSQL's row locks, and finalize in the advisory lock (Data/FinalizeLock.cs).
         using var turn = await _gate.EnterAsync(ct);
-        await using var tx = connection.BeginTransaction(deferred: false);
-        // Checked again under the write lock: a period finalized (or a client disabled) while this
-        // batch waited must refuse it, or late readings would land in a finalized period.
-        reference = await ReferenceData.LoadAsync(connection, tx, events, _billing, ct);
-        var resolved = Validate(events, reference, actor, new List<UsageEventError>());
-        var writer = new IngestWriter(connection, tx, _billing, actor, now);
-        var result = await writer.WriteAsync(resolved, reference, ct);
-        await tx.CommitAsync(ct);
+        var result = _database.IsPostgreSql
+            ? await StorePostgreSqlAsync((Npgsql.NpgsqlConnection)connection, events, actor, now, ct)
+            : await StoreSqliteAsync((SqliteConnection)connection, events, actor, now, ct);
         // After the commit, outside the transaction: alerts are evaluated on a coalesced job.
         _alerts.Request("an ingest batch");
         return result;
+    }
+
+    private async Task<IngestResult> StoreSqliteAsync(SqliteConnection connection, IReadOnlyList<UsageEvent?> events, Actor actor, DateTime now,
+        CancellationToken ct)
+    {
+        await using var tx = connection.BeginTransaction(deferred: false);
+        // Checked again under the write lock: a period finalized (or a client disabled) while this
+        // batch waited must refuse it, or late readings would land in a finalized period.
+        var reference = await ReferenceData.LoadAsync(connection, tx, events, _billing, false, ct);
+        var resolved = Validate(events, reference, actor, new List<UsageEventError>());
+        var result = await new SqliteIngestWriter(connection, tx, _billing, actor, now).WriteAsync(resolved, reference, ct);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>
+    /// PostgreSQL: the batch holds the finalize lock shared, then re-checks, so a finalize in any
+    /// process either commits before the re-check (the batch is refused) or waits for this commit.
+    /// The clients a batch names are read FOR SHARE, so a client disabled meanwhile elsewhere is seen
+    /// the same way. Two processes' batches can still meet in row locks taken in different orders;
+    /// PostgreSQL then aborts one (deadlock) and the whole batch is simply run again: nothing of
+    /// the aborted attempt was stored.
+    /// </summary>
+    private async Task<IngestResult> StorePostgreSqlAsync(Npgsql.NpgsqlConnection connection, IReadOnlyList<UsageEvent?> events, Actor actor,
+        DateTime now, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            try
+            {
+                await FinalizeLock.TakeSharedAsync(connection, tx, _database, ct);
+                var reference = await ReferenceData.LoadAsync(connection, tx, events, _billing, true, ct);
+                var resolved = Validate(events, reference, actor, new List<UsageEventError>());
+                var result = await new PostgreSqlIngestWriter(connection, tx, _billing, actor, now).WriteAsync(resolved, reference, ct);
+                await tx.CommitAsync(ct);
+                return result;
+            }
+            catch (Npgsql.PostgresException e) when (attempt < 3 && e.SqlState is Npgsql.PostgresErrorCodes.DeadlockDetected
+                                                         or Npgsql.PostgresErrorCodes.SerializationFailure)
+            {
+                await tx.RollbackAsync(ct);
+            }
+        }
     }
 
     /// <summary>Rules that need the database. Any failure refuses the whole batch.</summary>
@@ -125,19 +167,20 @@ internal sealed class ReferenceData
     public List<(long StartMs, long EndMs, string? Label)> FinalizedPeriods { get; } = new();
     public SuppressionMatcher Suppressions { get; private set; } = new(Array.Empty<SuppressionRule>());
 
-    public static async Task<ReferenceData> LoadAsync(SqliteConnection connection, SqliteTransaction? tx, IReadOnlyList<UsageEvent?> events,
-        BillingSettings billing, CancellationToken ct)
+    /// <param name="lockClients">PostgreSQL, inside the write transaction: the named clients are read FOR SHARE.</param>
+    public static async Task<ReferenceData> LoadAsync(DbConnection connection, DbTransaction? tx, IReadOnlyList<UsageEvent?> events,
+        BillingSettings billing, bool lockClients, CancellationToken ct)
     {
         var data = new ReferenceData();
-        await using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "SELECT id, name FROM unit_types";
+        await using var cmd = connection.Command("SELECT id, name FROM unit_types", tx);
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) data.UnitTypes[r.GetString(1)] = r.GetInt32(0);
 
-        if (events.Any(e => e?.ClientId is not null))
+        var clientIds = events.Select(e => e?.ClientId).OfType<int>().Distinct().Order().ToList();
+        if (clientIds.Count > 0)
         {
-            cmd.CommandText = "SELECT id, enabled FROM clients";
+            // Only the clients named (ids in order, so lockers meet them in one order); unknown ids are simply not found.
+            cmd.CommandText = $"SELECT id, enabled FROM clients WHERE id IN ({string.Join(",", clientIds)}) ORDER BY id{(lockClients ? " FOR SHARE" : "")}";
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) data.Clients[r.GetInt32(0)] = r.GetBoolean(1);
         }
@@ -146,8 +189,8 @@ internal sealed class ReferenceData
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))
             {
-                var start = DateTime.SpecifyKind(DateTime.Parse(r.GetString(0), CultureInfo.InvariantCulture), DateTimeKind.Utc);
-                var end = DateTime.SpecifyKind(DateTime.Parse(r.GetString(1), CultureInfo.InvariantCulture), DateTimeKind.Utc);
+                var start = SqlValues.ReadInstant(r, 0);
+                var end = SqlValues.ReadInstant(r, 1);
                 var label = TimeZoneInfo.ConvertTimeFromUtc(start, billing.TimeZone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 data.FinalizedPeriods.Add((new DateTimeOffset(start).ToUnixTimeMilliseconds(), new DateTimeOffset(end).ToUnixTimeMilliseconds(), label));
             }

@@ -1,7 +1,7 @@
 using MeteringConsole.Common;
 using MeteringConsole.Data;
 using MeteringConsole.Domain;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace MeteringConsole.Features.Usage;
 
@@ -39,23 +39,20 @@ public sealed class UsageReadService
         var actor = await _actor.RequireAsync(Permission.Read);
         if (!actor.MaySee(clientId)) throw new ForbiddenException("This API key is scoped to another client.");
         var (start, end) = Range(from, to);
-        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
-        await using (var exists = connection.CreateCommand())
-        {
-            exists.CommandText = "SELECT 1 FROM clients WHERE id = $id";
-            exists.Parameters.AddWithValue("$id", clientId);
+        await using var connection = await _database.OpenAsync(ct);
+        await using (var exists = connection.Command("SELECT 1 FROM clients WHERE id = @id").Bind("@id", clientId))
             if (await exists.ExecuteScalarAsync(ct) is null) throw new NotFoundException("Client", clientId);
-        }
         int? unitTypeId = null;
         if (!string.IsNullOrWhiteSpace(unitType))
         {
-            await using var find = connection.CreateCommand();
-            find.CommandText = "SELECT id FROM unit_types WHERE name = $n COLLATE NOCASE";
-            find.Parameters.AddWithValue("$n", unitType.Trim());
-            unitTypeId = await find.ExecuteScalarAsync(ct) is long id ? (int)id
+            // Names compare ignoring case, as the column does: NOCASE on SQLite; citext on PostgreSQL, where a text
+            // parameter would make it a case-sensitive text comparison unless cast.
+            var sql = _database.IsPostgreSql ? "SELECT id FROM unit_types WHERE name = CAST(@n AS citext)" : "SELECT id FROM unit_types WHERE name = @n";
+            await using var find = connection.Command(sql).Bind("@n", unitType.Trim());
+            unitTypeId = await find.ExecuteScalarAsync(ct) is { } id ? Convert.ToInt32(id)
                 : throw new ValidationException("unit_type", $"Unknown unit type '{unitType}'.");
         }
-        var series = await SeriesAsync(connection, "a.client_id = $owner", clientId, unitTypeId, start, end, ct);
+        var series = await SeriesAsync(connection, "a.client_id = @owner", clientId, unitTypeId, start, end, ct);
         return new ClientUsage(clientId, start, end, unitType, series);
     }
 
@@ -64,38 +61,37 @@ public sealed class UsageReadService
     {
         var actor = await _actor.RequireAsync(Permission.Read);
         var today = Today();
-        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
+        await using var connection = await _database.OpenAsync(ct);
         if (actor.ClientScope is int scope)
         {
-            await using var owner = connection.CreateCommand();
-            owner.CommandText = "SELECT client_id FROM assets WHERE id = $id";
-            owner.Parameters.AddWithValue("$id", assetId);
-            if (await owner.ExecuteScalarAsync(ct) is not long c || c != scope) throw new ForbiddenException("This API key is scoped to another client.");
+            await using var owner = connection.Command("SELECT client_id FROM assets WHERE id = @id").Bind("@id", assetId);
+            var owningClient = await owner.ExecuteScalarAsync(ct);
+            if (owningClient is not (int or long) || Convert.ToInt32(owningClient) != scope)
+                throw new ForbiddenException("This API key is scoped to another client.");
         }
-        return await SeriesAsync(connection, "a.id = $owner", assetId, null, today.AddDays(1 - days), today, ct, includeDisregarded: true);
+        return await SeriesAsync(connection, "a.id = @owner", assetId, null, today.AddDays(1 - days), today, ct, includeDisregarded: true);
     }
 
-    private async Task<IReadOnlyList<UsageSeries>> SeriesAsync(SqliteConnection connection, string ownerFilter, int ownerId, int? unitTypeId,
+    private async Task<IReadOnlyList<UsageSeries>> SeriesAsync(DbConnection connection, string ownerFilter, int ownerId, int? unitTypeId,
         DateOnly from, DateOnly to, CancellationToken ct, bool includeDisregarded = false)
     {
         await using var cmd = connection.CreateCommand();
         // Each rollup row is one asset's day, so per-asset aggregation is the row itself and the
         // day's value is the sum over rows of the column that matches the unit type's aggregation.
+        // SUM of a bigint is numeric on PostgreSQL: cast back, to read it the same on both.
         cmd.CommandText = $"""
             SELECT u.name, u.aggregation, r.day,
-                   SUM(r.sum), SUM(r.count), SUM(r.max), SUM(r.sum / r.count), SUM(r.last_value)
+                   SUM(r.sum), CAST(SUM(r.count) AS BIGINT), SUM(r.max), SUM(r.sum / r.count), SUM(r.last_value)
             FROM usage_daily_rollups r
             JOIN assets a ON a.id = r.asset_id
             JOIN unit_types u ON u.id = r.unit_type_id
-            WHERE {ownerFilter} {(includeDisregarded ? "" : "AND a.disregarded = 0")}
-              AND r.day BETWEEN $from AND $to {(unitTypeId is null ? "" : "AND r.unit_type_id = $unit")}
+            WHERE {ownerFilter} {(includeDisregarded ? "" : "AND a.disregarded = FALSE")}
+              AND r.day BETWEEN @from AND @to {(unitTypeId is null ? "" : "AND r.unit_type_id = @unit")}
             GROUP BY u.name, u.aggregation, r.day
             ORDER BY u.name, r.day
             """;
-        cmd.Parameters.AddWithValue("$owner", ownerId);
-        cmd.Parameters.AddWithValue("$from", BillingSettings.ToDay(from));
-        cmd.Parameters.AddWithValue("$to", BillingSettings.ToDay(to));
-        if (unitTypeId is int u) cmd.Parameters.AddWithValue("$unit", u);
+        cmd.Bind("@owner", ownerId).Bind("@from", BillingSettings.ToDay(from)).Bind("@to", BillingSettings.ToDay(to));
+        if (unitTypeId is int u) cmd.Bind("@unit", u);
 
         var byUnit = new Dictionary<string, (Aggregation Aggregation, Dictionary<DateOnly, UsagePoint> Points)>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
