@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using System.Net.Http.Json;
+using System.Text.Json;
 using MeteringConsole.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -67,5 +69,69 @@ public sealed class BillingPagesBrowserTests
         // A finalized period cannot be billed again: Run Billing is off, and the page says why.
         await Assertions.Expect(page.Locator("button.mc-run")).ToBeDisabledAsync();
         await Assertions.Expect(page.Locator(".mc-run-reason")).ToContainTextAsync($"Period {October} is finalized");
+    }
+
+    /// <summary>What is clipped in the grid: cells, headers and names wider than their box, a table wider than its container, a page that scrolls sideways.</summary>
+    private const string Overflows = """
+        () => {
+          const grid = document.querySelector('.mc-grid');
+          const table = grid.querySelector('table');
+          const container = table.parentElement;
+          const bad = [];
+          if (table.getBoundingClientRect().width > container.clientWidth + 0.5) bad.push(`table ${table.getBoundingClientRect().width} > ${container.clientWidth}`);
+          if (container.scrollWidth > container.clientWidth) bad.push(`container scrolls: ${container.scrollWidth} > ${container.clientWidth}`);
+          if (document.documentElement.scrollWidth > document.documentElement.clientWidth) bad.push('page scrolls sideways');
+          for (const el of table.querySelectorAll('th, td, th *, td a, td span'))
+            if (el.scrollWidth > el.clientWidth && getComputedStyle(el).overflow !== 'visible')
+              bad.push(`${el.tagName}.${el.className}: "${el.textContent.trim().slice(0, 40)}" ${el.scrollWidth} > ${el.clientWidth}`);
+          for (const cell of table.querySelectorAll('th, td'))
+            if (cell.scrollWidth > cell.clientWidth) bad.push(`${cell.tagName}: "${cell.textContent.trim().slice(0, 40)}" ${cell.scrollWidth} > ${cell.clientWidth}`);
+          return bad;
+        }
+        """;
+
+    [Fact]
+    public async Task BucketsTableShowsEveryColumnWholeAt1440()
+    {
+        // A bucket named at length, with one unbroken word, for the longest client name of the sample; disabled, so nothing bills it.
+        const string LongName = "Managed Kubernetes worker nodes, production cluster eu-west-1 (reserved capacity) arn:aws:eks:eu-west-1:cluster/prod";
+        var (http, _) = await AdminApiClient.CreateAsync(_browser, "buckets-1440");
+        using var clients = JsonDocument.Parse(await http.GetStringAsync("/api/v1/clients?search=Carroll%20%26%20Kautzer"));
+        var client = clients.RootElement.GetProperty("items")[0].GetProperty("id").GetInt32();
+        var created = await http.PostAsJsonAsync("/api/v1/buckets", new
+        {
+            client_id = client, name = LongName, source_type = "aws", unit_type = "egress-gb", commit = 0, enabled = false,
+        });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+
+        var page = await _browser.SignInAsync(BrowserFixture.AdminEmail);
+        await page.SetViewportSizeAsync(1440, 900);
+        await BrowserFixture.GotoAsync(page, "/buckets");
+        await page.Locator(".mc-grid .mud-table-body tr.mud-table-row").First.WaitForAsync();
+        // The longest names of the sample on the first page, so the widest cells are there.
+        await page.Locator(".mc-grid th", new() { HasText = "Name" }).First.ClickAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await BrowserFixture.ScreenshotAsync(page, "buckets-table-1440x900");
+
+        var headers = await page.Locator(".mc-grid thead th").AllInnerTextsAsync();
+        Assert.Equal(new[] { "ID", "Client", "Name", "Source Type", "Unit Type", "Aggregation", "Usage", "Commit", "Reviewed", "Enabled", "Actions" },
+            headers.Select(h => h.Trim()));
+        // Nothing clipped: no cell, header or name wider than its box, the table within its container, no page scroll sideways.
+        var overflows = await page.EvaluateAsync<string[]>(Overflows);
+        Assert.True(overflows.Length == 0, "Clipped at 1440×900:\n" + string.Join("\n", overflows));
+
+        // The long name reads whole, wrapped in its cell, and the columns still fit.
+        await page.Locator("input[placeholder='Search bucket or client']").FillAsync("Managed Kubernetes");
+        var row = page.Locator(".mc-grid .mud-table-body tr.mud-table-row");
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await Assertions.Expect(row).ToContainTextAsync("arn:aws:eks");
+        Assert.Equal(LongName, (await row.Locator("td").Nth(2).InnerTextAsync()).Trim());
+        await BrowserFixture.ScreenshotAsync(page, "buckets-table-long-name-1440x900");
+        overflows = await page.EvaluateAsync<string[]>(Overflows);
+        Assert.True(overflows.Length == 0, "Clipped at 1440×900 with a long name:\n" + string.Join("\n", overflows));
+        // Each row's actions fit whole: both buttons inside the table's right edge.
+        var table = await page.Locator(".mc-grid table").BoundingBoxAsync();
+        var delete = await page.Locator(".mc-grid td.mc-actions button[title='Delete']").First.BoundingBoxAsync();
+        Assert.True(delete!.X + delete.Width <= table!.X + table.Width, "the Delete button sticks out of the table");
     }
 }

@@ -1,15 +1,18 @@
 namespace MeteringConsole.IngestBench;
 
-/// <summary><c>--batches N</c> per sender (default 25), <c>--senders N</c> (4), <c>--preload N</c> readings (10,000,000; 0 skips).</summary>
-public sealed record BenchOptions(int Senders, int BatchesPerSender, int BatchSize, long Preload)
+/// <summary>
+/// <c>--batches N</c> per sender (default 25), <c>--senders N</c> (4), <c>--preload N</c> readings (10,000,000; 0 skips),
+/// <c>--alerts N</c> active alerts for one more fresh HTTP run (0: none, the default).
+/// </summary>
+public sealed record BenchOptions(int Senders, int BatchesPerSender, int BatchSize, long Preload, int Alerts = 0)
 {
     public static BenchOptions Parse(string[] args)
     {
         int Int(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 ? int.Parse(args[i + 1]) : fallback;
         long Long(string name, long fallback) => Array.IndexOf(args, name) is var i and >= 0 ? long.Parse(args[i + 1]) : fallback;
-        return new BenchOptions(Int("--senders", 4), Int("--batches", 25), 10_000, Long("--preload", 10_000_000));
+        return new BenchOptions(Int("--senders", 4), Int("--batches", 25), 10_000, Long("--preload", 10_000_000), Int("--alerts", 0));
     }
 
     public override string ToString()
-        => $"{Senders} senders × {BatchesPerSender} batches × {BatchSize:N0} events; preload {Preload:N0} readings";
+        => $"{Senders} senders × {BatchesPerSender} batches × {BatchSize:N0} events; preload {Preload:N0} readings; {Alerts} alerts";
 }

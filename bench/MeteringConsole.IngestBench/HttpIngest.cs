@@ -6,8 +6,10 @@ namespace MeteringConsole.IngestBench;
 /// <summary>N concurrent senders posting 10,000-event batches as fast as the server answers.</summary>
 public static class HttpIngest
 {
-    public static async Task<string> RunAsync(BenchApp app, BenchOptions options, string label)
+    /// <param name="setUp">Runs before the warm-up batch (which creates the workload's assets), outside the timing.</param>
+    public static async Task<string> RunAsync(BenchApp app, BenchOptions options, string label, Func<Task>? setUp = null)
     {
+        if (setUp is not null) await setUp();
         var run = Guid.NewGuid().ToString("N")[..6];
         // Bodies are built before the clock starts: the server is measured, not the client's JSON writer.
         var bodies = Enumerable.Range(0, options.Senders)

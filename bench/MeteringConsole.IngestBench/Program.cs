@@ -13,6 +13,14 @@ try
     {
         report.Add(await HttpIngest.RunAsync(fresh, options, "HTTP, fresh database"));
     }
+    if (options.Alerts > 0)
+    {
+        // The same run with alerts active: the throughput they cost (issue 10: at most 5 %).
+        await using var alerted = await BenchApp.StartAsync(workDir, "alerts.db");
+        report.Add(await HttpIngest.RunAsync(alerted, options, $"HTTP, fresh database, {options.Alerts} alerts",
+            () => AlertSetup.CreateAsync(alerted, options)));
+        report.Add(await AlertSetup.SummaryAsync(alerted));
+    }
     report.Add(await ServiceIngest.RunAsync(Path.Combine(workDir, "service.db"), options, "service, fresh database", preload: 0));
 
     if (options.Preload > 0)

@@ -8,6 +8,9 @@ public static class Workload
     public static readonly (string Name, string Aggregation)[] UnitTypes = { ("vcpu-hours", "sum"), ("gb-month", "max") };
     private static readonly string[] Sources = { "vmware", "aws", "veeam" };
 
+    /// <summary>How far the events' timestamps spread, from 3 days ago.</summary>
+    public static readonly TimeSpan Span = TimeSpan.FromSeconds(200_000);
+
     /// <summary>The JSON body of one batch; event ids are unique per (run, sender, batch, index).</summary>
     public static byte[] Batch(string run, int sender, int batch, int size)
     {
@@ -20,7 +23,7 @@ public static class Workload
             events[i] = new
             {
                 event_id = $"{run}-{sender}-{batch}-{i}",
-                timestamp = start.AddSeconds(n % 200_000).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+                timestamp = start.AddSeconds(n % (int)Span.TotalSeconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
                 source = Sources[asset % 3],
                 asset_id = $"asset-{asset:D5}",
                 unit_type = UnitTypes[i % 2].Name,

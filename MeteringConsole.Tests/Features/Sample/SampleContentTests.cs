@@ -24,6 +24,15 @@ public sealed class SampleContentTests : IClassFixture<GeneratedSamples>
         "SELECT pattern, type, reason, created_at, hit_count, last_hit_at FROM ingest_suppressions ORDER BY id",
         "SELECT COUNT(*), SUM(value), SUM(timestamp_ms), SUM(ingested_at_ms), COUNT(metadata) FROM usage_readings",
         "SELECT COUNT(*), SUM(\"sum\"), SUM(\"count\"), SUM(last_value) FROM usage_daily_rollups",
+        "SELECT name, type, threshold, client_id, unit_type_id, severity, notify_email, notify_webhook, extra_recipients, created_at FROM alerts ORDER BY id",
+        "SELECT alert_id, client_id, status, value, current_value, triggered_at, period_start FROM alert_client_states ORDER BY alert_id, client_id",
+        "SELECT alert_id, client_id, value, threshold, period_start, triggered_at FROM alert_notifications ORDER BY id",
+        """
+        SELECT notification_id, channel, webhook_endpoint_id, target, attempt, attempted_at, success, status_code, error, next_attempt_at
+        FROM alert_delivery_attempts ORDER BY id
+        """,
+        "SELECT url, description, enabled, disabled_reason, created_at FROM webhook_endpoints ORDER BY id",
+        "SELECT name, description, source, item, bucket_id, unit_type_id, aggregation, created_at FROM monitors ORDER BY id",
     };
 
     private readonly GeneratedSamples _samples;
@@ -82,6 +91,50 @@ public sealed class SampleContentTests : IClassFixture<GeneratedSamples>
             WHERE d.last_value <> (SELECT r.value FROM usage_readings r WHERE r.asset_id = d.asset_id AND r.unit_type_id = d.unit_type_id
                                    AND r.timestamp_ms = d.last_timestamp_ms ORDER BY r.id DESC LIMIT 1)
             """));
+    }
+
+    [Fact]
+    public void AlertsHaveClientsInAlarmAndEveryCrossingItsDeliveriesLogged()
+    {
+        using var db = Open(_samples.First);
+        Assert.True(Scalar(db, "SELECT COUNT(DISTINCT type) FROM alerts WHERE archived_at IS NULL") >= 5, "several alert types");
+        Assert.True(Scalar(db, "SELECT COUNT(*) FROM alerts WHERE client_id IS NULL") >= 1, "an alert for all clients");
+        Assert.True(Scalar(db, "SELECT COUNT(*) FROM alerts WHERE client_id IS NOT NULL") >= 1, "an alert for one client");
+        Assert.Equal(new[] { "Hard", "Soft" }, Rows(db, "SELECT DISTINCT severity FROM alerts ORDER BY severity"));
+        Assert.InRange(Scalar(db, "SELECT COUNT(DISTINCT client_id) FROM alert_client_states WHERE status = 'InAlarm'"), 3, 25);
+        Assert.True(Scalar(db, """
+            SELECT COUNT(*) FROM alert_client_states s JOIN alerts a ON a.id = s.alert_id WHERE s.status = 'InAlarm' AND a.severity = 'Hard'
+            """) >= 1, "a client in a hard alarm");
+        Assert.True(Scalar(db, "SELECT COUNT(*) FROM alert_client_states WHERE status = 'Ok'") > 0, "clients not in alarm");
+        // One notification per alarm, each with its deliveries: mail and webhook, a retry, a 410 that disabled an endpoint.
+        Assert.Equal(Scalar(db, "SELECT COUNT(*) FROM alert_client_states WHERE status = 'InAlarm'"), Scalar(db, "SELECT COUNT(*) FROM alert_notifications"));
+        Assert.Equal(0, Scalar(db, "SELECT COUNT(*) FROM alert_notifications WHERE id NOT IN (SELECT notification_id FROM alert_delivery_attempts)"));
+        Assert.Equal(new[] { "Email", "Webhook" }, Rows(db, "SELECT DISTINCT channel FROM alert_delivery_attempts WHERE success = 1 ORDER BY channel"));
+        Assert.True(Scalar(db, "SELECT COUNT(*) FROM alert_delivery_attempts WHERE attempt = 2 AND success = 1") > 0, "a delivery after a retry");
+        Assert.Equal(new[] { "410|0" }, Rows(db, """
+            SELECT a.status_code, e.enabled FROM alert_delivery_attempts a JOIN webhook_endpoints e ON e.id = a.webhook_endpoint_id WHERE a.status_code = 410
+            """));
+        // Nothing for a running console's sweep to send: every target's last attempt is final.
+        Assert.Equal(0, Scalar(db, """
+            SELECT COUNT(*) FROM alert_delivery_attempts a
+            WHERE a.attempt = (SELECT MAX(b.attempt) FROM alert_delivery_attempts b WHERE b.notification_id = a.notification_id
+                               AND b.channel = a.channel AND b.webhook_endpoint_id IS a.webhook_endpoint_id)
+              AND (a.success = 0 AND (a.error IS NULL OR a.next_attempt_at IS NOT NULL))
+            """));
+        // No real host is ever contacted from the sample's endpoints.
+        Assert.Equal(0, Scalar(db, "SELECT COUNT(*) FROM webhook_endpoints WHERE url NOT LIKE 'https://%.invalid/%'"));
+    }
+
+    [Fact]
+    public void MonitorsCoverBothSourcesAndAnApiKeyMadeConfigurationChanges()
+    {
+        using var db = Open(_samples.First);
+        Assert.Equal(new[] { "Contract", "UsageAggregate" }, Rows(db, "SELECT DISTINCT source FROM monitors ORDER BY source"));
+        var byKey = Rows(db, """
+            SELECT DISTINCT e."table", e.actor FROM audit_entries e JOIN api_keys k ON k.id = e.api_key_id ORDER BY e."table"
+            """);
+        Assert.Equal(new[] { "alerts", "clients", "webhook_endpoints" }, byKey.Select(r => r.Split('|')[0]));
+        Assert.All(byKey, r => Assert.StartsWith($"apikey:{SampleAlerts.ProvisioningKeyName} (", r.Split('|')[1]));
     }
 
     [Fact]

@@ -22,8 +22,9 @@ public sealed record NotificationContext(AlertNotification Notification, Alert A
 
 /// <summary>
 /// Sends one attempt of a notification by mail (MailKit over SMTP) or to one webhook endpoint
-/// (signed the Standard Webhooks way) and records it in the notification log. Returns the wait
-/// before the next attempt when this one failed and the schedule has one left.
+/// (signed the Standard Webhooks way) and records it in the notification log: first as begun,
+/// then with its outcome, so an attempt is made at most once however many jobs ask for it. Returns
+/// the wait before the next attempt when this one failed and the schedule has one left.
 /// </summary>
 public sealed class AlertDelivery
 {
@@ -66,11 +67,7 @@ public sealed class AlertDelivery
         await using var db = await _dbs.CreateDbContextAsync(ct);
         if (await LoadAsync(db, notificationId, ct) is not { } context) return null;
         var recipients = AlertMail.Recipients(context.Client.AlertEmails, context.Alert.ExtraRecipients);
-        var log = new AlertDeliveryAttempt
-        {
-            NotificationId = notificationId, Channel = NotificationChannel.Email, Target = string.Join(", ", recipients), Attempt = attempt,
-            AttemptedAt = _clock.GetUtcNow().UtcDateTime,
-        };
+        if (await ClaimAsync(db, notificationId, NotificationChannel.Email, null, string.Join(", ", recipients), attempt, ct) is not { } log) return null;
         if (recipients.Count == 0) log.Error = $"Nobody to mail: {context.Client.Name} has no alert emails and the alert no extra recipients.";
         else if (!_smtp.Configured) log.Error = "Mail is not configured (Smtp:Host is empty).";
         else
@@ -97,11 +94,7 @@ public sealed class AlertDelivery
         var endpoint = await db.WebhookEndpoints.FirstOrDefaultAsync(e => e.Id == endpointId, ct);
         // Deleted or disabled since: nobody is waiting for it any more.
         if (endpoint is not { Enabled: true }) return null;
-        var log = new AlertDeliveryAttempt
-        {
-            NotificationId = notificationId, Channel = NotificationChannel.Webhook, WebhookEndpointId = endpointId, Target = endpoint.Url,
-            Attempt = attempt, AttemptedAt = _clock.GetUtcNow().UtcDateTime,
-        };
+        if (await ClaimAsync(db, notificationId, NotificationChannel.Webhook, endpointId, endpoint.Url, attempt, ct) is not { } log) return null;
         var outcome = await PostAsync(endpoint, context.Notification.MessageId, Payload(context), ct);
         (log.Success, log.StatusCode, log.Error) = (outcome.Delivered, outcome.StatusCode, outcome.Error);
         TimeSpan? retry = null;
@@ -170,11 +163,38 @@ public sealed class AlertDelivery
 
     private static decimal Trim(decimal value) => value / 1.000000000000000000000000000000000m;
 
+    /// <summary>
+    /// Records the attempt as begun (no outcome yet) unless a row for the same notification, target
+    /// and attempt number exists: then another job made or is making it, and this one sends nothing.
+    /// The check and the insert share one serializable transaction (BEGIN IMMEDIATE on SQLite), so of
+    /// two jobs for one attempt (the fan-out's and the sweep's, say) exactly one goes on to send.
+    /// </summary>
+    private async Task<AlertDeliveryAttempt?> ClaimAsync(AppDbContext db, long notificationId, NotificationChannel channel, int? endpointId,
+        string target, int attempt, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
+        if (await db.AlertDeliveryAttempts.AnyAsync(x => x.NotificationId == notificationId && x.Channel == channel
+                && x.WebhookEndpointId == endpointId && x.Attempt == attempt, ct))
+        {
+            _log.LogInformation("Alert notification {Notification} {Channel} attempt {Attempt} was already made or is being made; not sent again",
+                notificationId, channel, attempt);
+            return null;
+        }
+        var log = new AlertDeliveryAttempt
+        {
+            NotificationId = notificationId, Channel = channel, WebhookEndpointId = endpointId, Target = target,
+            Attempt = attempt, AttemptedAt = _clock.GetUtcNow().UtcDateTime,
+        };
+        db.AlertDeliveryAttempts.Add(log);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return log;
+    }
+
     private async Task<TimeSpan?> RecordAsync(AppDbContext db, AlertDeliveryAttempt log, TimeSpan? retry, CancellationToken ct)
     {
         if (log.Error is not null) log.Error = JobHistory.Truncate(log.Error);
         if (retry is TimeSpan wait) log.NextAttemptAt = log.AttemptedAt + wait;
-        db.AlertDeliveryAttempts.Add(log);
         await db.SaveChangesAsync(CancellationToken.None);
         if (!log.Success) _log.LogWarning("Alert notification {Notification} {Channel} attempt {Attempt} to {Target} failed: {Error}",
             log.NotificationId, log.Channel, log.Attempt, log.Target, log.Error);

@@ -27,10 +27,12 @@ public sealed class AlertEvaluator
     private readonly BillingSettings _settings;
     private readonly AlertDispatcher _dispatcher;
     private readonly TimeProvider _clock;
+    private readonly DatabaseWriteGate _gate;
 
     public AlertEvaluator(IDbContextFactory<AppDbContext> dbs, DatabaseOptions database, BillingSettings settings, AlertDispatcher dispatcher,
-        TimeProvider clock)
+        TimeProvider clock, DatabaseWriteGate gate)
     {
+        _gate = gate;
         _dbs = dbs;
         _database = database;
         _settings = settings;
@@ -57,6 +59,9 @@ public sealed class AlertEvaluator
         var metrics = await AlertMetrics.LoadAsync(connection, _settings, now, alerts, ct);
         var states = new StateWriter(connection, now);
         var notifications = new List<long>();
+        // Its turn with ingest and every other writer of this process (DatabaseWriteGate): on its own
+        // connection it would otherwise meet sustained ingest on SQLite's busy lock, and one of them time out.
+        using (await _gate.EnterAsync(ct))
         await using (var tx = connection.BeginTransaction(deferred: false))
         {
             states.Begin(tx);

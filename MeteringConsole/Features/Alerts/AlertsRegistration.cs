@@ -14,7 +14,10 @@ public static class AlertsRegistration
             .AddScoped<AlertService>()
             .AddScoped<AlertStateService>()
             .AddScoped<AlertDelivery>()
-            .AddScoped<WebhookService>();
+            .AddScoped<WebhookService>()
+            .AddScoped<AlertDeliverySweep>();
+        services.AddSingleton<AlertDeliverySweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertDeliverySweeper>());
         services.AddTransient<AlertEvaluationJob>().AddTransient<AlertDeliveryJob>();
         // Webhooks are not redirected: the signed body goes to the registered URL or nowhere.
         services.AddHttpClient(AlertDelivery.HttpClientName, (sp, http) => http.Timeout = sp.GetRequiredService<WebhookSettings>().Timeout + TimeSpan.FromSeconds(5))

@@ -16,7 +16,8 @@ internal sealed record SampleSummary(int Clients, int Assets, int Readings, int 
 /// <summary>
 /// Writes the sample plan into a freshly migrated database: users, clients and API keys through the
 /// app's services, the registries without a service yet through EF (so they are audited like any
-/// configuration change), and the readings in bulk over a raw connection, as ingest does.
+/// configuration change), the readings in bulk over a raw connection, as ingest does, then the
+/// billing history and the alerting set-up (<see cref="SampleAlerts"/>).
 /// </summary>
 internal sealed class SampleDataGenerator
 {
@@ -27,10 +28,12 @@ internal sealed class SampleDataGenerator
     private readonly DatabaseOptions _database;
     private readonly SampleBilling _billing;
     private readonly BillingSettings _settings;
+    private readonly SampleAlerts _alerts;
 
     public SampleDataGenerator(AppDbContext db, UserService users, ClientService clients, ApiKeyService apiKeys, DatabaseOptions database,
-        SampleBilling billing, BillingSettings settings)
+        SampleBilling billing, SampleAlerts alerts, BillingSettings settings)
     {
+        _alerts = alerts;
         _settings = settings;
         _db = db;
         _users = users;
@@ -87,6 +90,8 @@ internal sealed class SampleDataGenerator
         progress?.Invoke($"wrote the readings and {rollups:N0} daily rollups");
         await _billing.BillHistoryAsync(plan.Window, ct);
         progress?.Invoke("billed the closed periods and projected the open one");
+        var (alerts, notifications) = await _alerts.AddAsync(anchor, ct);
+        progress?.Invoke($"added {alerts} alerts ({notifications} crossings, their deliveries logged), webhook endpoints and monitors");
         return new SampleSummary(plan.Clients.Count, plan.Assets.Count, plan.Readings.Count, rollups, plan.Buckets.Count,
             plan.Buckets.Sum(b => b.Assets.Count), SampleCatalog.Suppressions.Length);
     }

@@ -48,7 +48,8 @@ internal static class SampleDatabase
         using var host = OfflineHost.Build(file, clock: clock);
         await using var scope = await host.MigratedScopeAsync(Actor.System("sample"), ct);
         var billing = ActivatorUtilities.CreateInstance<SampleBilling>(scope.ServiceProvider);
-        return await ActivatorUtilities.CreateInstance<SampleDataGenerator>(scope.ServiceProvider, billing).GenerateAsync(anchor, ct, progress);
+        var alerts = ActivatorUtilities.CreateInstance<SampleAlerts>(scope.ServiceProvider);
+        return await ActivatorUtilities.CreateInstance<SampleDataGenerator>(scope.ServiceProvider, billing, alerts).GenerateAsync(anchor, ct, progress);
     }
 
     /// <summary>
