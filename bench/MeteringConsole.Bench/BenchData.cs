@@ -44,13 +44,14 @@ internal static class BenchData
                    ('bench-last', '', 'Last', FALSE, 21000000, 24500000, '', '2026-01-01 00:00:00'),
                    ('bench-count', '', 'Count', FALSE, 400000, 550000, '', '2026-01-01 00:00:00')
             """,
-            // Commits around the expected usage, so the run prices over, under and at-commit lines.
+            // Commits around the expected usage, so the run prices over, under and at-commit lines;
+            // contracts from 2025, so the eleven periods before the billed month (Over/Under's trend) are billable.
             $"""
             INSERT INTO billing_buckets (client_id, name, source_type_id, unit_type_id, aggregation, "commit", base_rate, overage_rate, reviewed, enabled, auto_provisioned, created_at, starts_on)
             SELECT c.id, 'Bench ' || u.name, 1, u.id, u.aggregation,
                    CAST(CASE u.aggregation WHEN 'Sum' THEN {assetsPerBucket * days * perRollup * 50} WHEN 'Count' THEN {assetsPerBucket * days * perRollup}
                                       ELSE {assetsPerBucket * 50} END AS BIGINT) * (80 + c.id % 40) / 100 * 1000000,
-                   u.base_rate, u.overage_rate, TRUE, TRUE, FALSE, '2026-01-01 00:00:00', '2026-01-01'
+                   u.base_rate, u.overage_rate, TRUE, TRUE, FALSE, '2025-01-01 00:00:00', '2025-01-01'
             FROM clients c CROSS JOIN unit_types u ORDER BY c.id, u.id
             """,
             $"""
