@@ -20,7 +20,7 @@ public sealed class BillingRulesApiTests : IClassFixture<ApiFactory>
     {
         _api = api;
         _ = api.Server;
-        _data = new BillingFixture(api.Database.ConnectionString, api.Services.GetRequiredService<BillingSettings>(), () =>
+        _data = new BillingFixture(api.Services.GetRequiredService<DatabaseOptions>(), api.Services.GetRequiredService<BillingSettings>(), () =>
         {
             var scope = api.Services.CreateScope();
             scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(Actor.System("test"));

@@ -29,7 +29,7 @@ public sealed class OverUnderApiTests : IClassFixture<OverUnderApiTests.Seeded>
                 scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(Actor.System("test"));
                 return scope.ServiceProvider.GetRequiredService<AppDbContext>();
             }
-            Data = new OverUnderFixture(new BillingFixture(Api.Database.ConnectionString, settings, Db), Db, settings);
+            Data = new OverUnderFixture(new BillingFixture(Api.Services.GetRequiredService<DatabaseOptions>(), settings, Db), Db, settings);
             await Data.WorkedExampleAsync();
         }
 

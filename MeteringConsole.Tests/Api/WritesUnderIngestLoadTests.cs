@@ -26,7 +26,7 @@ public sealed class WritesUnderIngestLoadTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _ = _api.Server; // starts the host, so billing runs execute on the real Hangfire server
-        _data = new BillingFixture(_api.Database.ConnectionString, _api.Services.GetRequiredService<BillingSettings>(), () =>
+        _data = new BillingFixture(_api.Services.GetRequiredService<DatabaseOptions>(), _api.Services.GetRequiredService<BillingSettings>(), () =>
         {
             var scope = _api.Services.CreateScope();
             scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(Actor.System("test"));

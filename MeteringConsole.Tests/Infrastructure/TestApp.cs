@@ -19,14 +19,16 @@ public sealed class TestApp : IAsyncDisposable
     public static readonly Actor Viewer = new(ActorKind.User, "viewer@test", Roles.Viewer, UserId: "u-viewer");
 
     private readonly IHost _host;
+    private readonly bool _ownsDatabase = true;
     public TempDatabase Database { get; }
     public IServiceProvider Services => _host.Services;
 
     /// <summary>The app's clock, pinned to <see cref="TestClock.Now"/>; a test may move it.</summary>
     public FakeTimeProvider Clock { get; }
 
-    private TestApp(TempDatabase database, FakeTimeProvider clock, Func<FakeTimeProvider, IHost> host)
+    private TestApp(TempDatabase database, FakeTimeProvider clock, Func<FakeTimeProvider, IHost> host, bool ownsDatabase = true)
     {
+        _ownsDatabase = ownsDatabase;
         Clock = clock;
         _host = host(clock);
         Database = database;
@@ -41,6 +43,19 @@ public sealed class TestApp : IAsyncDisposable
             clock => OfflineHost.Build(database.FilePath, settings, environment: "Testing", clock));
         await using (await app._host.MigratedScopeAsync(Actor.System("test"))) { }
         return app;
+    }
+
+    /// <summary>
+    /// A second app on this app's database, with its own services, semaphores and clock, as a second
+    /// console process would have; disposing it leaves the database to this app.
+    /// </summary>
+    public async Task<TestApp> SiblingAsync()
+    {
+        var settings = new Dictionary<string, string?>(Database.Settings);
+        var sibling = new TestApp(Database, new FakeTimeProvider(TestClock.Now),
+            clock => OfflineHost.Build(Database.FilePath, settings, environment: "Testing", clock), ownsDatabase: false);
+        await using (await sibling._host.MigratedScopeAsync(Actor.System("test"))) { }
+        return sibling;
     }
 
     /// <summary>A DI scope acting as the given actor.</summary>
@@ -61,6 +76,6 @@ public sealed class TestApp : IAsyncDisposable
     {
         _host.Dispose();
         await Task.Yield();
-        Database.Dispose();
+        if (_ownsDatabase) Database.Dispose();
     }
 }

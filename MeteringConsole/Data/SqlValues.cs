@@ -23,6 +23,13 @@ public static class SqlValues
     /// <summary>An instant column as UTC, from SQLite's text or PostgreSQL's timestamptz.</summary>
     public static DateTime ReadInstant(DbDataReader reader, int ordinal) => DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc);
 
+    /// <summary>
+    /// A boolean literal for hand-written SQL: TRUE/FALSE on PostgreSQL, 1/0 on SQLite, whose planner
+    /// (3.53) chose a plan 200 times slower for billing's rollup join with <c>enabled = TRUE</c> than with <c>enabled = 1</c>.
+    /// </summary>
+    public static string Bool(DbConnection connection, bool value)
+        => connection is NpgsqlConnection ? (value ? "TRUE" : "FALSE") : (value ? "1" : "0");
+
     /// <summary>A decimal as stored: whole millionths.</summary>
     public static long Micros(decimal value) => DecimalMicrosConverter.ToMicros(value);
 

@@ -2,7 +2,6 @@ using MeteringConsole.Common;
 using MeteringConsole.Data;
 using MeteringConsole.Domain;
 using MeteringConsole.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeteringConsole.Tests.Features.Billing;
@@ -13,14 +12,14 @@ namespace MeteringConsole.Tests.Features.Billing;
 /// </summary>
 internal sealed class BillingFixture
 {
-    private readonly string _connectionString;
+    private readonly DatabaseOptions _database;
     private readonly BillingSettings _settings;
     private readonly Func<AppDbContext> _db;
     private int _events;
 
-    public BillingFixture(string connectionString, BillingSettings settings, Func<AppDbContext> db)
+    public BillingFixture(DatabaseOptions database, BillingSettings settings, Func<AppDbContext> db)
     {
-        _connectionString = connectionString;
+        _database = database;
         _settings = settings;
         _db = db;
     }
@@ -29,7 +28,7 @@ internal sealed class BillingFixture
     public static readonly DateOnly ContractStart = new(2026, 1, 1);
 
     public static BillingFixture For(TestApp app)
-        => new(app.Database.ConnectionString, app.Services.GetRequiredService<BillingSettings>(), app.Db);
+        => new(app.Services.GetRequiredService<DatabaseOptions>(), app.Services.GetRequiredService<BillingSettings>(), app.Db);
 
     public async Task<int> ClientAsync(string name, bool enabled = true)
     {
@@ -97,30 +96,32 @@ internal sealed class BillingFixture
     /// <summary>Stores readings and folds them into the daily rollups, one transaction, the way ingest does.</summary>
     public async Task ReadingsAsync(int assetId, int unitTypeId, params (DateTime At, double Value)[] readings)
     {
-        await using var connection = await SqliteSetup.OpenAsync(_connectionString);
-        await using var transaction = connection.BeginTransaction();
+        await using var connection = await _database.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
         foreach (var (at, value) in readings)
         {
             var ms = new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
-            await using var cmd = connection.CreateCommand();
-            cmd.Transaction = transaction;
-            cmd.CommandText = """
+            // Two statements, not one command with both: PostgreSQL does not take parameters in a multi-statement command.
+            await using (var reading = connection.Command("""
                 INSERT INTO usage_readings (asset_id, unit_type_id, timestamp_ms, value, event_id, metadata, ingested_at_ms, sent_by)
-                VALUES ($asset, $unit, $ms, $value, $event, NULL, $ms, 'test');
-                INSERT INTO usage_daily_rollups (asset_id, unit_type_id, day, "sum", "count", "max", last_timestamp_ms, last_value)
-                VALUES ($asset, $unit, $day, $value, 1, $value, $ms, $value)
+                VALUES (@asset, @unit, @ms, @value, @event, NULL, @ms, 'test')
+                """, transaction))
+            {
+                reading.Bind("@asset", assetId).Bind("@unit", unitTypeId).Bind("@ms", ms).Bind("@value", value)
+                    .Bind("@event", $"t-{Interlocked.Increment(ref _events)}-{Guid.NewGuid():N}");
+                await reading.ExecuteNonQueryAsync();
+            }
+            await using var rollup = connection.Command("""
+                INSERT INTO usage_daily_rollups AS r (asset_id, unit_type_id, day, "sum", "count", "max", last_timestamp_ms, last_value)
+                VALUES (@asset, @unit, @day, @value, 1, @value, @ms, @value)
                 ON CONFLICT (asset_id, unit_type_id, day) DO UPDATE SET
-                    "sum" = "sum" + excluded."sum", "count" = "count" + 1, "max" = MAX("max", excluded."max"),
-                    last_value = CASE WHEN excluded.last_timestamp_ms >= last_timestamp_ms THEN excluded.last_value ELSE last_value END,
-                    last_timestamp_ms = MAX(last_timestamp_ms, excluded.last_timestamp_ms);
-                """;
-            cmd.Parameters.AddWithValue("$asset", assetId);
-            cmd.Parameters.AddWithValue("$unit", unitTypeId);
-            cmd.Parameters.AddWithValue("$ms", ms);
-            cmd.Parameters.AddWithValue("$value", value);
-            cmd.Parameters.AddWithValue("$event", $"t-{Interlocked.Increment(ref _events)}-{Guid.NewGuid():N}");
-            cmd.Parameters.AddWithValue("$day", _settings.DayOfUnixMs(ms));
-            await cmd.ExecuteNonQueryAsync();
+                    "sum" = r."sum" + excluded."sum", "count" = r."count" + 1,
+                    "max" = CASE WHEN excluded."max" > r."max" THEN excluded."max" ELSE r."max" END,
+                    last_value = CASE WHEN excluded.last_timestamp_ms >= r.last_timestamp_ms THEN excluded.last_value ELSE r.last_value END,
+                    last_timestamp_ms = CASE WHEN excluded.last_timestamp_ms > r.last_timestamp_ms THEN excluded.last_timestamp_ms ELSE r.last_timestamp_ms END
+                """, transaction);
+            rollup.Bind("@asset", assetId).Bind("@unit", unitTypeId).Bind("@ms", ms).Bind("@value", value).Bind("@day", _settings.DayOfUnixMs(ms));
+            await rollup.ExecuteNonQueryAsync();
         }
         await transaction.CommitAsync();
     }

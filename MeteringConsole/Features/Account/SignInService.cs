@@ -90,7 +90,7 @@ public sealed class SignInService
     /// <summary>A sign-in or sign-out changes no row, so it is written to the audit log as an entry of its own.</summary>
     private async Task RecordAsync(string action, AppUser user)
     {
-        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString);
+        await using var connection = await _database.OpenAsync();
         var actor = new Actor(ActorKind.User, user.UserName ?? user.Id, "", UserId: user.Id);
         await AuditRows.InsertAsync(connection, null, action, "AspNetUsers", user.Id, actor, _clock.GetUtcNow().UtcDateTime,
             null, JsonSerializer.Serialize(new Dictionary<string, string?> { ["email"] = user.Email }), CancellationToken.None);

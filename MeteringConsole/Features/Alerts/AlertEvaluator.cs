@@ -1,7 +1,7 @@
 using MeteringConsole.Common;
 using MeteringConsole.Data;
 using MeteringConsole.Domain;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace MeteringConsole.Features.Alerts;
@@ -55,14 +55,14 @@ public sealed class AlertEvaluator
             clients = await db.Clients.AsNoTracking().Where(c => c.Enabled).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
         }
 
-        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
+        await using var connection = await _database.OpenAsync(ct);
         var metrics = await AlertMetrics.LoadAsync(connection, _settings, now, alerts, ct);
         var states = new StateWriter(connection, now);
         var notifications = new List<long>();
         // Its turn with ingest and every other writer of this process (DatabaseWriteGate): on its own
         // connection it would otherwise meet sustained ingest on SQLite's busy lock, and one of them time out.
         using (await _gate.EnterAsync(ct))
-        await using (var tx = connection.BeginTransaction(deferred: false))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             states.Begin(tx);
             // An alert archived since it was read notifies nothing.
@@ -85,20 +85,20 @@ public sealed class AlertEvaluator
     /// <summary>The prepared statements that move states, inside the evaluation's transaction.</summary>
     private sealed class StateWriter
     {
-        private readonly SqliteConnection _connection;
-        private readonly string _now;
-        private SqliteTransaction? _tx;
+        private readonly DbConnection _connection;
+        private readonly DateTime _now;
+        private DbTransaction? _tx;
 
         public int Count { get; private set; }
         public int Cleared { get; private set; }
 
-        public StateWriter(SqliteConnection connection, DateTime now)
+        public StateWriter(DbConnection connection, DateTime now)
         {
             _connection = connection;
-            _now = SqlValues.InstantText(now);
+            _now = SqlValues.Instant(now);
         }
 
-        public void Begin(SqliteTransaction tx) => _tx = tx;
+        public void Begin(DbTransaction tx) => _tx = tx;
 
         public async Task<HashSet<int>> ActiveAlertIdsAsync(CancellationToken ct)
         {
@@ -113,73 +113,70 @@ public sealed class AlertEvaluator
         public async Task<long?> ApplyAsync(Alert alert, int clientId, AlertReading reading, DateTime? periodStart, CancellationToken ct)
         {
             Count++;
-            var period = periodStart is DateTime p ? SqlValues.InstantText(p) : null;
+            DateTime? period = periodStart is DateTime p ? SqlValues.Instant(p) : null;
             object value = reading.Value is decimal v ? SqlValues.Micros(v) : DBNull.Value;
-            const string Key = " WHERE alert_id = $alert AND client_id = $client";
+            const string Key = " WHERE alert_id = @alert AND client_id = @client";
             await ExecuteAsync("""
                 INSERT INTO alert_client_states (alert_id, client_id, status, value, current_value, triggered_at, period_start, changed_at, evaluated_at)
-                VALUES ($alert, $client, 'Ok', $value, $value, NULL, $period, $now, $now)
+                VALUES (@alert, @client, 'Ok', @value, @value, NULL, @period, @now, @now)
                 ON CONFLICT (alert_id, client_id) DO NOTHING
                 """, alert.Id, clientId, value, period, ct);
             if (period is not null)
             {
                 // A new period starts every period-based state afresh: back to ok, silently, recorded.
-                Cleared += await ExecuteAsync("UPDATE alert_client_states SET status = 'Ok', changed_at = $now, period_start = $period"
-                    + Key + " AND status = 'InAlarm' AND period_start IS NOT $period", alert.Id, clientId, value, period, ct);
-                await ExecuteAsync("UPDATE alert_client_states SET period_start = $period" + Key + " AND period_start IS NOT $period",
+                Cleared += await ExecuteAsync("UPDATE alert_client_states SET status = 'Ok', changed_at = @now, period_start = @period"
+                    + Key + " AND status = 'InAlarm' AND period_start IS DISTINCT FROM @period", alert.Id, clientId, value, period, ct);
+                await ExecuteAsync("UPDATE alert_client_states SET period_start = @period" + Key + " AND period_start IS DISTINCT FROM @period",
                     alert.Id, clientId, value, period, ct);
             }
             if (reading.InAlarm)
             {
                 var moved = await ExecuteAsync("""
-                    UPDATE alert_client_states SET status = 'InAlarm', value = $value, current_value = $value, triggered_at = $now,
-                        changed_at = $now, evaluated_at = $now
+                    UPDATE alert_client_states SET status = 'InAlarm', value = @value, current_value = @value, triggered_at = @now,
+                        changed_at = @now, evaluated_at = @now
                     """ + Key + " AND status = 'Ok'", alert.Id, clientId, value, period, ct);
                 if (moved == 1) return await NotifyAsync(alert, clientId, reading.Value ?? 0, period, ct);
             }
             else
             {
-                Cleared += await ExecuteAsync("UPDATE alert_client_states SET status = 'Ok', value = $value, changed_at = $now"
+                Cleared += await ExecuteAsync("UPDATE alert_client_states SET status = 'Ok', value = @value, changed_at = @now"
                     + Key + " AND status = 'InAlarm'", alert.Id, clientId, value, period, ct);
             }
-            await ExecuteAsync("UPDATE alert_client_states SET current_value = $value, evaluated_at = $now" + Key,
+            await ExecuteAsync("UPDATE alert_client_states SET current_value = @value, evaluated_at = @now" + Key,
                 alert.Id, clientId, value, period, ct);
             return null;
         }
 
-        private async Task<long> NotifyAsync(Alert alert, int clientId, decimal value, string? period, CancellationToken ct)
+        private async Task<long> NotifyAsync(Alert alert, int clientId, decimal value, DateTime? period, CancellationToken ct)
         {
             await using var cmd = Command("""
                 INSERT INTO alert_notifications (alert_id, client_id, message_id, value, threshold, period_start, triggered_at)
-                VALUES ($alert, $client, $message, $value, $threshold, $period, $now) RETURNING id
+                VALUES (@alert, @client, @message, @value, @threshold, @period, @now) RETURNING id
                 """);
-            cmd.Parameters.AddWithValue("$alert", alert.Id);
-            cmd.Parameters.AddWithValue("$client", clientId);
-            cmd.Parameters.AddWithValue("$message", "msg_" + Guid.NewGuid().ToString("N"));
-            cmd.Parameters.AddWithValue("$value", SqlValues.Micros(value));
-            cmd.Parameters.AddWithValue("$threshold", SqlValues.Micros(alert.Threshold));
-            cmd.Parameters.AddWithValue("$period", (object?)period ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$now", _now);
-            return (long)(await cmd.ExecuteScalarAsync(ct))!;
+            cmd.Bind("@alert", alert.Id);
+            cmd.Bind("@client", clientId);
+            cmd.Bind("@message", "msg_" + Guid.NewGuid().ToString("N"));
+            cmd.Bind("@value", SqlValues.Micros(value));
+            cmd.Bind("@threshold", SqlValues.Micros(alert.Threshold));
+            cmd.Bind("@period", (object?)period ?? DBNull.Value);
+            cmd.Bind("@now", _now);
+            return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct));
         }
 
-        private async Task<int> ExecuteAsync(string sql, int alertId, int clientId, object value, string? period, CancellationToken ct)
+        private async Task<int> ExecuteAsync(string sql, int alertId, int clientId, object value, DateTime? period, CancellationToken ct)
         {
             await using var cmd = Command(sql);
-            cmd.Parameters.AddWithValue("$alert", alertId);
-            cmd.Parameters.AddWithValue("$client", clientId);
-            if (sql.Contains("$value")) cmd.Parameters.AddWithValue("$value", value);
-            if (sql.Contains("$period")) cmd.Parameters.AddWithValue("$period", (object?)period ?? DBNull.Value);
-            if (sql.Contains("$now")) cmd.Parameters.AddWithValue("$now", _now);
+            cmd.Bind("@alert", alertId);
+            cmd.Bind("@client", clientId);
+            if (sql.Contains("@value")) cmd.Bind("@value", value);
+            if (sql.Contains("@period")) cmd.Bind("@period", (object?)period ?? DBNull.Value);
+            if (sql.Contains("@now")) cmd.Bind("@now", _now);
             return await cmd.ExecuteNonQueryAsync(ct);
         }
 
-        private SqliteCommand Command(string sql)
+        private DbCommand Command(string sql)
         {
-            var cmd = _connection.CreateCommand();
-            cmd.Transaction = _tx;
-            cmd.CommandText = sql;
-            return cmd;
+            return _connection.Command(sql, _tx);
         }
     }
 }

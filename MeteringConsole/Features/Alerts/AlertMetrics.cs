@@ -2,7 +2,8 @@ using MeteringConsole.Common;
 using MeteringConsole.Domain;
 using MeteringConsole.Features.Billing;
 using MeteringConsole.Features.Projections;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using MeteringConsole.Data;
 
 namespace MeteringConsole.Features.Alerts;
 
@@ -26,7 +27,7 @@ public sealed class AlertMetrics
 
     private AlertMetrics(Period period) => Period = period;
 
-    public static async Task<AlertMetrics> LoadAsync(SqliteConnection connection, BillingSettings settings, DateTime nowUtc,
+    public static async Task<AlertMetrics> LoadAsync(DbConnection connection, BillingSettings settings, DateTime nowUtc,
         IReadOnlyCollection<Alert> alerts, CancellationToken ct)
     {
         var metrics = new AlertMetrics(settings.PeriodContaining(nowUtc));
@@ -90,7 +91,7 @@ public sealed class AlertMetrics
 
     private static AlertReading Reach(decimal value, decimal threshold) => new(value, value >= threshold);
 
-    private async Task LoadMoneyAsync(SqliteConnection connection, BillingSettings settings, DateTime nowUtc, CancellationToken ct)
+    private async Task LoadMoneyAsync(DbConnection connection, BillingSettings settings, DateTime nowUtc, CancellationToken ct)
     {
         // One aggregation of the open period feeds both the figures so far and the projection.
         foreach (var client in (await ProjectionCalculator.ComputeAsync(connection, settings, nowUtc, enabledOnly: true, ct: ct))
@@ -116,7 +117,7 @@ public sealed class AlertMetrics
         }
     }
 
-    private static async Task<Dictionary<int, Aggregation>> UnitAggregationsAsync(SqliteConnection connection, CancellationToken ct)
+    private static async Task<Dictionary<int, Aggregation>> UnitAggregationsAsync(DbConnection connection, CancellationToken ct)
     {
         var result = new Dictionary<int, Aggregation>();
         await using var cmd = connection.CreateCommand();
@@ -130,20 +131,20 @@ public sealed class AlertMetrics
     /// Each client's usage of a unit type over local days [from, to): every non-disregarded asset's
     /// rollups folded by the unit type's aggregation (as billing folds a bucket's), summed over assets.
     /// </summary>
-    private static async Task<Dictionary<int, decimal>> ClientUsageAsync(SqliteConnection connection, int unitTypeId, Aggregation aggregation,
+    private static async Task<Dictionary<int, decimal>> ClientUsageAsync(DbConnection connection, int unitTypeId, Aggregation aggregation,
         int fromDay, int toDay, CancellationToken ct)
     {
         var usage = new Dictionary<int, decimal>();
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = """
+        cmd.CommandText = UsageAggregator.Booleans(connection, """
             SELECT a.client_id, r.asset_id, r."sum", r."count", r."max", r.last_timestamp_ms, r.last_value
-            FROM usage_daily_rollups r JOIN assets a ON a.id = r.asset_id AND a.disregarded = 0 AND a.client_id IS NOT NULL
-            WHERE r.unit_type_id = $unit AND r.day >= $from AND r.day < $to
+            FROM usage_daily_rollups r JOIN assets a ON a.id = r.asset_id AND a.disregarded = /*false*/ AND a.client_id IS NOT NULL
+            WHERE r.unit_type_id = @unit AND r.day >= @from AND r.day < @to
             ORDER BY a.client_id, r.asset_id
-            """;
-        cmd.Parameters.AddWithValue("$unit", unitTypeId);
-        cmd.Parameters.AddWithValue("$from", fromDay);
-        cmd.Parameters.AddWithValue("$to", toDay);
+            """);
+        cmd.Bind("@unit", unitTypeId);
+        cmd.Bind("@from", fromDay);
+        cmd.Bind("@to", toDay);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var asset = new UsageAggregator.AssetAccumulator();
         int client = -1, assetId = -1;

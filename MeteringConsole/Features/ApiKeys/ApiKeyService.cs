@@ -42,10 +42,7 @@ public sealed class ApiKeyService
         await using var db = await _dbs.CreateDbContextAsync();
         var query = db.ApiKeys.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
-        {
-            var like = PagingExtensions.ContainsPattern(search);
-            query = query.Where(k => EF.Functions.Like(k.Name, like, "\\"));
-        }
+            query = query.WhereContains(db.Database, search, k => k.Name);
         var total = await query.CountAsync();
         var rows = await Sorts.Apply(query, page.OrderBy).Page(page)
             .Select(k => new ApiKeyRow(k.Id, k.Name, k.Role, k.ClientId, k.Client != null ? k.Client.Name : null, k.Prefix,

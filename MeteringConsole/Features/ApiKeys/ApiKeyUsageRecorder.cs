@@ -37,16 +37,14 @@ public sealed class ApiKeyUsageRecorder : BackgroundService
     {
         var uses = _pending.ToArray();
         if (uses.Length == 0) return;
-        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
+        await using var connection = await _database.OpenAsync(ct);
         using (await _gate.EnterAsync(ct))
         {
-            await using var tx = connection.BeginTransaction(deferred: false);
-            await using var cmd = connection.CreateCommand();
-            cmd.Transaction = tx;
+            await using var tx = await connection.BeginTransactionAsync(ct);
             // Never backwards: a use recorded by another process may be later.
-            cmd.CommandText = "UPDATE api_keys SET last_used_at = $at WHERE id = $id AND (last_used_at IS NULL OR last_used_at < $at)";
-            var at = cmd.Parameters.Add("$at", Microsoft.Data.Sqlite.SqliteType.Text);
-            var id = cmd.Parameters.Add("$id", Microsoft.Data.Sqlite.SqliteType.Integer);
+            await using var cmd = connection.Command("UPDATE api_keys SET last_used_at = @at WHERE id = @id AND (last_used_at IS NULL OR last_used_at < @at)", tx);
+            var at = cmd.AddParameter("@at", System.Data.DbType.DateTime);
+            var id = cmd.AddParameter("@id", System.Data.DbType.Int32);
             foreach (var use in uses)
             {
                 (at.Value, id.Value) = (SqlValues.Instant(use.Value), use.Key);

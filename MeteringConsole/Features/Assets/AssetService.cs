@@ -46,12 +46,7 @@ public sealed class AssetService
         if (filter.ClientId is int clientId) query = query.Where(a => a.ClientId == clientId);
         if (!string.IsNullOrWhiteSpace(filter.SourceType)) query = query.Where(a => a.SourceType!.Name == filter.SourceType);
         if (!string.IsNullOrWhiteSpace(filter.Search))
-        {
-            var like = PagingExtensions.ContainsPattern(filter.Search);
-            query = query.Where(a => EF.Functions.Like(a.ExternalId, like, "\\") || EF.Functions.Like(a.Name, like, "\\")
-                                     || EF.Functions.Like(a.Description, like, "\\")
-                                     || (a.Client != null && EF.Functions.Like(a.Client.Name, like, "\\")));
-        }
+            query = query.WhereContains(db.Database, filter.Search, a => a.ExternalId, a => a.Name, a => a.Description, a => a.Client!.Name);
         var total = await query.CountAsync();
         var rows = await Sorts.Apply(query, page.OrderBy).Page(page)
             .Select(a => new AssetRow(a.Id, a.SourceType!.Name, a.ExternalId, a.ClientId, a.Client != null ? a.Client.Name : null,

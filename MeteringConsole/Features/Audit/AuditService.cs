@@ -40,7 +40,7 @@ public sealed class AuditService
         if (!string.IsNullOrWhiteSpace(filter.Table)) query = query.Where(a => a.Table == filter.Table.Trim());
         if (action is not null) query = query.Where(a => a.Action == action);
         if (!string.IsNullOrWhiteSpace(filter.Actor))
-            query = query.Where(a => EF.Functions.Like(a.Actor, "%" + EscapeLike(filter.Actor.Trim()) + "%", "\\"));
+            query = query.WhereLike(db.Database, "%" + EscapeLike(filter.Actor.Trim()) + "%", a => a.Actor);
         if (filter.From is DateTime from) query = query.Where(a => a.CreatedAt >= from);
         if (filter.To is DateTime to) query = query.Where(a => a.CreatedAt <= to);
         var total = await query.CountAsync();

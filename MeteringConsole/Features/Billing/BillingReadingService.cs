@@ -1,8 +1,8 @@
+using System.Data.Common;
 using System.Globalization;
 using MeteringConsole.Common;
 using MeteringConsole.Data;
 using MeteringConsole.Domain;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace MeteringConsole.Features.Billing;
@@ -48,22 +48,22 @@ public sealed class BillingReadingService
     public async Task<IReadOnlyList<BilledPeriodRow>> PeriodsAsync()
     {
         var actor = await _actor.RequireAsync(Permission.Read);
-        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString);
+        await using var connection = await _database.OpenAsync();
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = $"""
-            SELECT r.period_start, COUNT(DISTINCT r.client_id), COUNT(*), SUM(r.final_cost), p.finalized_at, p.finalized_by
+            SELECT r.period_start, COUNT(DISTINCT r.client_id), COUNT(*), CAST(SUM(r.final_cost) AS BIGINT), p.finalized_at, p.finalized_by
             FROM billing_readings r LEFT JOIN billing_periods p ON p.period_start = r.period_start AND p.finalized_at IS NOT NULL
-            WHERE 1 = 1 {(actor.ClientScope is null ? "" : "AND r.client_id = $scope")}
-            GROUP BY r.period_start ORDER BY r.period_start DESC
+            WHERE 1 = 1 {(actor.ClientScope is null ? "" : "AND r.client_id = @scope")}
+            GROUP BY r.period_start, p.finalized_at, p.finalized_by ORDER BY r.period_start DESC
             """;
-        if (actor.ClientScope is int scope) cmd.Parameters.AddWithValue("$scope", scope);
+        if (actor.ClientScope is int scope) cmd.Bind("@scope", scope);
         var rows = new List<BilledPeriodRow>();
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            var period = PeriodOf(reader.GetString(0));
+            var period = PeriodOf(SqlValues.ReadInstant(reader, 0));
             rows.Add(new BilledPeriodRow(period.Name, EndName(period), reader.GetInt32(1), reader.GetInt32(2), Money(reader.GetInt64(3)),
-                !reader.IsDBNull(4), reader.IsDBNull(4) ? null : Instant(reader.GetString(4)), reader.IsDBNull(5) ? null : reader.GetString(5)));
+                !reader.IsDBNull(4), reader.IsDBNull(4) ? null : SqlValues.ReadInstant(reader, 4), reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
         return rows;
     }
@@ -85,18 +85,18 @@ public sealed class BillingReadingService
         var name = filter.PeriodStart ?? await LatestPeriodAsync();
         if (name is null) return new Page<StatementRow>(Array.Empty<StatementRow>(), 0);
         var period = _settings.ParsePeriod(name);
-        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString);
-        var where = "r.period_start = $start"
-            + (actor.ClientScope is null ? "" : " AND r.client_id = $scope")
-            + (filter.ClientId is null ? "" : " AND r.client_id = $client")
-            + (string.IsNullOrWhiteSpace(filter.Search) ? "" : " AND c.name LIKE $like ESCAPE '\\'");
+        await using var connection = await _database.OpenAsync();
+        var where = "r.period_start = @start"
+            + (actor.ClientScope is null ? "" : " AND r.client_id = @scope")
+            + (filter.ClientId is null ? "" : " AND r.client_id = @client")
+            + (string.IsNullOrWhiteSpace(filter.Search) ? "" : " AND c.name LIKE @like ESCAPE '\\'");
         const string from = "FROM billing_readings r JOIN clients c ON c.id = r.client_id";
-        void Bind(SqliteCommand cmd)
+        void Bind(DbCommand cmd)
         {
-            cmd.Parameters.AddWithValue("$start", SqlValues.Instant(period.StartUtc));
-            if (actor.ClientScope is int scope) cmd.Parameters.AddWithValue("$scope", scope);
-            if (filter.ClientId is int client) cmd.Parameters.AddWithValue("$client", client);
-            if (!string.IsNullOrWhiteSpace(filter.Search)) cmd.Parameters.AddWithValue("$like", PagingExtensions.ContainsPattern(filter.Search));
+            cmd.Bind("@start", SqlValues.Instant(period.StartUtc));
+            if (actor.ClientScope is int scope) cmd.Bind("@scope", scope);
+            if (filter.ClientId is int client) cmd.Bind("@client", client);
+            if (!string.IsNullOrWhiteSpace(filter.Search)) cmd.Bind("@like", PagingExtensions.ContainsPattern(filter.Search));
         }
 
         await using var count = connection.CreateCommand();
@@ -106,22 +106,22 @@ public sealed class BillingReadingService
 
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = $"""
-            SELECT r.client_id, c.name, COUNT(*), SUM(r.final_cost), SUM(r.overage_cost), SUM(r.buffer_cost),
-                   SUM(r.total_usage > r."commit"), SUM(r.total_usage < r."commit"), MIN(r.finalized), c.enabled
+            SELECT r.client_id, c.name, COUNT(*), CAST(SUM(r.final_cost) AS BIGINT), CAST(SUM(r.overage_cost) AS BIGINT), CAST(SUM(r.buffer_cost) AS BIGINT),
+                   CAST({OverBuckets} AS INTEGER), CAST({UnderBuckets} AS INTEGER), MIN(CASE WHEN r.finalized THEN 1 ELSE 0 END), c.enabled
             {from} WHERE {where} GROUP BY r.client_id, c.name, c.enabled
-            ORDER BY {StatementSort(page.OrderBy)}, r.client_id LIMIT $take OFFSET $skip
+            ORDER BY {StatementSort(page.OrderBy)}, r.client_id LIMIT @take OFFSET @skip
             """;
         Bind(cmd);
-        cmd.Parameters.AddWithValue("$take", page.SafeTake);
-        cmd.Parameters.AddWithValue("$skip", page.SafeSkip);
+        cmd.Bind("@take", page.SafeTake);
+        cmd.Bind("@skip", page.SafeSkip);
         var rows = new List<StatementRow>();
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
             int over = reader.GetInt32(6), under = reader.GetInt32(7);
             rows.Add(new StatementRow(reader.GetInt32(0), reader.GetString(1), period.Name, EndName(period), reader.GetInt32(2),
-                Money(reader.GetInt64(3)), Money(reader.GetInt64(4)), Money(reader.GetInt64(5)), ClientStatus(over, under), reader.GetInt64(8) == 1,
-                reader.GetInt64(9) == 1));
+                Money(reader.GetInt64(3)), Money(reader.GetInt64(4)), Money(reader.GetInt64(5)), ClientStatus(over, under), reader.GetInt32(8) == 1,
+                reader.GetBoolean(9)));
         }
         return new Page<StatementRow>(rows, total);
     }
@@ -135,20 +135,20 @@ public sealed class BillingReadingService
         var actor = await _actor.RequireAsync(Permission.Read);
         if (clientId is int id && !actor.MaySee(id)) throw new ForbiddenException("This API key is scoped to another client.");
         var period = string.IsNullOrWhiteSpace(periodStart) ? null : _settings.ParsePeriod(periodStart);
-        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString);
+        await using var connection = await _database.OpenAsync();
         var where = "1 = 1"
-            + (period is null ? "" : " AND r.period_start = $start")
-            + (actor.ClientScope is null ? "" : " AND r.client_id = $scope")
-            + (clientId is null ? "" : " AND r.client_id = $client")
-            + (string.IsNullOrWhiteSpace(source) ? "" : " AND r.source_type = $source");
+            + (period is null ? "" : " AND r.period_start = @start")
+            + (actor.ClientScope is null ? "" : " AND r.client_id = @scope")
+            + (clientId is null ? "" : " AND r.client_id = @client")
+            + (string.IsNullOrWhiteSpace(source) ? "" : " AND r.source_type = @source");
         // Names, unit type and aggregation as billed (kept on the line), never the bucket as it is now.
         const string from = "FROM billing_readings r JOIN clients c ON c.id = r.client_id";
-        void Bind(SqliteCommand cmd)
+        void Bind(DbCommand cmd)
         {
-            if (period is not null) cmd.Parameters.AddWithValue("$start", SqlValues.Instant(period.StartUtc));
-            if (actor.ClientScope is int scope) cmd.Parameters.AddWithValue("$scope", scope);
-            if (clientId is int client) cmd.Parameters.AddWithValue("$client", client);
-            if (!string.IsNullOrWhiteSpace(source)) cmd.Parameters.AddWithValue("$source", source.Trim().ToLowerInvariant());
+            if (period is not null) cmd.Bind("@start", SqlValues.Instant(period.StartUtc));
+            if (actor.ClientScope is int scope) cmd.Bind("@scope", scope);
+            if (clientId is int client) cmd.Bind("@client", client);
+            if (!string.IsNullOrWhiteSpace(source)) cmd.Bind("@source", source.Trim().ToLowerInvariant());
         }
 
         await using var count = connection.CreateCommand();
@@ -159,9 +159,9 @@ public sealed class BillingReadingService
         var rows = await ReadLinesAsync(connection, from, where, cmd =>
         {
             Bind(cmd);
-            cmd.Parameters.AddWithValue("$take", page.SafeTake);
-            cmd.Parameters.AddWithValue("$skip", page.SafeSkip);
-        }, "LIMIT $take OFFSET $skip");
+            cmd.Bind("@take", page.SafeTake);
+            cmd.Bind("@skip", page.SafeSkip);
+        }, "LIMIT @take OFFSET @skip");
         return new Page<BillingReadingRow>(rows, total);
     }
 
@@ -173,16 +173,16 @@ public sealed class BillingReadingService
     public async Task<BillingLineDetails> LineDetailsAsync(long readingId)
     {
         var actor = await _actor.RequireAsync(Permission.Read);
-        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString);
-        var line = (await ReadLinesAsync(connection, "FROM billing_readings r JOIN clients c ON c.id = r.client_id", "r.id = $id",
-            cmd => cmd.Parameters.AddWithValue("$id", readingId), "")).SingleOrDefault();
+        await using var connection = await _database.OpenAsync();
+        var line = (await ReadLinesAsync(connection, "FROM billing_readings r JOIN clients c ON c.id = r.client_id", "r.id = @id",
+            cmd => cmd.Bind("@id", readingId), "")).SingleOrDefault();
         if (line is null || !actor.MaySee(line.ClientId)) throw new NotFoundException("Billing reading", readingId);
         var period = _settings.ParsePeriod(line.PeriodStart);
         var usage = await UsageAggregator.BreakdownAsync(connection, line.BucketId, line.UnitType, line.Aggregation, period.FirstDay, period.EndDay);
         return new BillingLineDetails(line, usage.ByAsset, usage.ByDay);
     }
 
-    private async Task<List<BillingReadingRow>> ReadLinesAsync(SqliteConnection connection, string from, string where, Action<SqliteCommand> bind, string limit)
+    private async Task<List<BillingReadingRow>> ReadLinesAsync(DbConnection connection, string from, string where, Action<DbCommand> bind, string limit)
     {
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = $"""
@@ -197,13 +197,13 @@ public sealed class BillingReadingService
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            var p = PeriodOf(reader.GetString(8));
+            var p = PeriodOf(SqlValues.ReadInstant(reader, 8));
             rows.Add(new BillingReadingRow(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4),
                 reader.GetString(5), reader.GetString(6), Enum.Parse<Aggregation>(reader.GetString(7)), p.Name, EndName(p),
                 Units(reader.GetInt64(9)), Units(reader.GetInt64(10)), Units(reader.GetInt64(11)), Units(reader.GetInt64(12)),
                 Money(reader.GetInt64(13)), Units(reader.GetInt64(14)), Money(reader.GetInt64(15)), Units(reader.GetInt64(16)),
-                Money(reader.GetInt64(17)), Money(reader.GetInt64(18)), reader.GetInt64(19) == 1, reader.GetInt32(20),
-                DateOnly.Parse(reader.GetString(21), CultureInfo.InvariantCulture), reader.IsDBNull(22) ? null : DateOnly.Parse(reader.GetString(22), CultureInfo.InvariantCulture)));
+                Money(reader.GetInt64(17)), Money(reader.GetInt64(18)), reader.GetBoolean(19), reader.GetInt32(20),
+                reader.GetFieldValue<DateOnly>(21), reader.IsDBNull(22) ? null : reader.GetFieldValue<DateOnly>(22)));
         }
         return rows;
     }
@@ -234,7 +234,7 @@ public sealed class BillingReadingService
         existing.FinalizedAt = _clock.GetUtcNow().UtcDateTime;
         existing.FinalizedBy = actor.Label;
         await db.SaveChangesAsync();
-        await db.Database.ExecuteSqlRawAsync("UPDATE billing_readings SET finalized = 1 WHERE period_start = {0}", SqlValues.Instant(period.StartUtc));
+        await db.Database.ExecuteSqlRawAsync("UPDATE billing_readings SET finalized = TRUE WHERE period_start = {0}", SqlValues.Instant(period.StartUtc));
         await transaction.CommitAsync();
         return (await PeriodsAsync()).Single(p => p.PeriodStart == period.Name);
     }
@@ -258,16 +258,17 @@ public sealed class BillingReadingService
         };
     }
 
-    private Period PeriodOf(string storedStart) => _settings.PeriodContaining(Instant(storedStart));
+    private Period PeriodOf(DateTime storedStart) => _settings.PeriodContaining(storedStart);
+
+    /// <summary>Buckets over and under their commit, counted per group (a boolean cannot be summed on PostgreSQL).</summary>
+    public const string OverBuckets = "SUM(CASE WHEN r.total_usage > r.\"commit\" THEN 1 ELSE 0 END)";
+    public const string UnderBuckets = "SUM(CASE WHEN r.total_usage < r.\"commit\" THEN 1 ELSE 0 END)";
 
     /// <summary>
     /// A period's end as the screen, the API and the CSV name it: its last day, inclusive (2026-10-31
     /// for October); a reading at 00:00 of the next day belongs to the next period.
     /// </summary>
     public static string EndName(Period period) => period.LastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private static DateTime Instant(string stored)
-        => DateTime.Parse(stored, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     private static decimal Money(long micros) => decimal.Round(SqlValues.FromMicros(micros), 2);
 

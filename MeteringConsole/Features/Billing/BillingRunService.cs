@@ -73,8 +73,26 @@ public sealed class BillingRunService
         var (run, _) = await CreateAsync(actor, periodStart);
         try { await _engine.ExecuteAsync(run.Id, ct); }
         catch (ConflictException) { /* recorded on the run */ }
+        catch (BillingRunTakenException)
+        {
+            // The queued run this caller found was taken by another caller or console process: its result is this caller's too.
+            return await WaitForAsync(run.Id, ct);
+        }
         return await GetAsync(run.Id);
     }
+
+    private async Task<BillingRunView> WaitForAsync(int id, CancellationToken ct)
+    {
+        while (true)
+        {
+            var run = await GetAsync(id);
+            if (run.IsFinished) return run;
+            // Real time, not the app's clock: this paces a wait on another worker, it is not a business rule.
+            await Task.Delay(TakenRunPoll, ct);
+        }
+    }
+
+    private static readonly TimeSpan TakenRunPoll = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The scheduler's own run for a closed period, started by "system:schedule".</summary>
     internal async Task<int> QueueScheduledAsync(Period period)
@@ -130,6 +148,11 @@ public sealed class BillingRunService
         if (actor.ClientScope is not null) throw new ForbiddenException("A client-scoped key cannot run billing: a run bills every client.");
         await using var db = await _dbs.CreateDbContextAsync();
         var period = await BillingPeriodRules.RequireBillableAsync(db, _settings, _clock.GetUtcNow().UtcDateTime, periodStart, "billed");
+        // One creator at a time per period, also across console processes (SQLite: the transaction's
+        // write lock; PostgreSQL: the period's advisory lock), so callers arriving together share one queued run.
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        if (db.Database.IsNpgsql())
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", BillingEngine.PeriodLockKey(period.StartUtc));
         if (await db.BillingPeriods.AnyAsync(p => p.PeriodStart == period.StartUtc && p.FinalizedAt != null))
             throw new ConflictException($"Period {period.Name} is finalized: it cannot be billed again.");
         var waiting = await db.BillingRuns.AsNoTracking()
@@ -138,6 +161,7 @@ public sealed class BillingRunService
         var run = NewRun(period, actor.Label);
         db.BillingRuns.Add(run);
         await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         return (run, true);
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MeteringConsole.Common;
 using MeteringConsole.Data;
 using MeteringConsole.Features.Projections;
@@ -44,24 +43,22 @@ public sealed class BucketCardService
         // The bucket service checks the actor's permission and client scope.
         var buckets = (await _buckets.ListAsync(new BucketFilter(ClientId: clientId), new PageRequest(0, 500, "Name"))).Items;
         if (buckets.Count == 0) return Array.Empty<BucketCard>();
-        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString);
+        await using var connection = await _database.OpenAsync();
         var projections = (await ProjectionCalculator.ComputeAsync(connection, _settings, _clock.GetUtcNow().UtcDateTime, enabledOnly: false, clientId))
             .ToDictionary(p => p.Bucket.BucketId);
         var history = new Dictionary<int, List<BucketHistoryPoint>>();
-        await using (var cmd = connection.CreateCommand())
+        await using (var cmd = connection.Command("""
+            SELECT bucket_id, period_start, overage_cost, buffer_cost, final_cost, finalized FROM billing_readings
+            WHERE client_id = @client ORDER BY period_start
+            """).Bind("@client", clientId))
         {
-            cmd.CommandText = """
-                SELECT bucket_id, period_start, overage_cost, buffer_cost, final_cost, finalized FROM billing_readings
-                WHERE client_id = $client ORDER BY period_start
-                """;
-            cmd.Parameters.AddWithValue("$client", clientId);
             await using var reader = await cmd.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                var start = DateTime.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+                var start = SqlValues.ReadInstant(reader, 1);
                 if (!history.TryGetValue(reader.GetInt32(0), out var points)) history[reader.GetInt32(0)] = points = new();
                 points.Add(new BucketHistoryPoint(_settings.PeriodContaining(start).Name, Money(reader.GetInt64(2)), Money(reader.GetInt64(3)),
-                    Money(reader.GetInt64(4)), reader.GetInt64(5) == 1));
+                    Money(reader.GetInt64(4)), reader.GetBoolean(5)));
             }
         }
         var period = _settings.PeriodContaining(_clock.GetUtcNow().UtcDateTime);

@@ -2,7 +2,6 @@ using MeteringConsole.Common;
 using MeteringConsole.Data;
 using MeteringConsole.Domain;
 using MeteringConsole.Features.UnitTypes;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace MeteringConsole.Features.Billing;
@@ -63,10 +62,7 @@ public sealed class BucketService
         if (filter.Reviewed is bool reviewed) query = query.Where(b => b.Reviewed == reviewed);
         if (filter.Enabled is bool enabled) query = query.Where(b => b.Enabled == enabled);
         if (!string.IsNullOrWhiteSpace(filter.Search))
-        {
-            var like = PagingExtensions.ContainsPattern(filter.Search);
-            query = query.Where(b => EF.Functions.Like(b.Name, like, "\\") || EF.Functions.Like(b.Client!.Name, like, "\\"));
-        }
+            query = query.WhereContains(db.Database, filter.Search, b => b.Name, b => b.Client!.Name);
         var total = await query.CountAsync();
         var rows = await Rows(db, Sorts.Apply(query, page.OrderBy).Page(page));
         return new Page<BucketRow>(rows, total);

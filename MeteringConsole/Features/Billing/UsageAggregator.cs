@@ -1,15 +1,14 @@
-using System.Globalization;
+using System.Data.Common;
 using MeteringConsole.Data;
 using MeteringConsole.Common;
 using MeteringConsole.Domain;
-using Microsoft.Data.Sqlite;
 
 namespace MeteringConsole.Features.Billing;
 
 /// <summary>A bucket as billing sees it (and bills it as), with its usage over a range of days.</summary>
 public sealed record BucketUsage(int BucketId, int ClientId, Aggregation Aggregation, decimal Commit, decimal BaseRate,
-    decimal OverageRate, decimal Usage, string Name = "", string SourceType = "", string UnitType = "", string StartsOn = "",
-    string? EndsOn = null);
+    decimal OverageRate, decimal Usage, string Name = "", string SourceType = "", string UnitType = "", DateOnly StartsOn = default,
+    DateOnly? EndsOn = null);
 
 /// <summary>One asset's aggregated usage of a unit type over a range of days.</summary>
 public sealed record AssetUsage(int AssetId, string ExternalId, string Name, decimal Usage);
@@ -37,8 +36,8 @@ public static class UsageAggregator
 
     // Billed: an enabled bucket of an enabled client whose contract dates cover part of the range.
     private const string BillableFilter = """
-         AND b.enabled = 1 AND b.starts_on < $toDate AND (b.ends_on IS NULL OR b.ends_on >= $fromDate)
-         AND EXISTS (SELECT 1 FROM clients c WHERE c.id = b.client_id AND c.enabled = 1)
+         AND b.enabled = /*true*/ AND b.starts_on < @toDate AND (b.ends_on IS NULL OR b.ends_on >= @fromDate)
+         AND EXISTS (SELECT 1 FROM clients c WHERE c.id = b.client_id AND c.enabled = /*true*/)
         """;
 
     // Bucket, then asset order lets each asset's days be folded as they stream past, in constant memory.
@@ -46,8 +45,8 @@ public static class UsageAggregator
         SELECT ba.bucket_id, ba.asset_id, r."sum", r."count", r."max", r.last_timestamp_ms, r.last_value
         FROM billing_buckets b
         JOIN bucket_assets ba ON ba.bucket_id = b.id
-        JOIN assets a ON a.id = ba.asset_id AND a.disregarded = 0
-        JOIN usage_daily_rollups r ON r.asset_id = ba.asset_id AND r.unit_type_id = b.unit_type_id AND r.day >= $from AND r.day < $to
+        JOIN assets a ON a.id = ba.asset_id AND a.disregarded = /*false*/
+        JOIN usage_daily_rollups r ON r.asset_id = ba.asset_id AND r.unit_type_id = b.unit_type_id AND r.day >= @from AND r.day < @to
         WHERE 1 = 1 /*filter*/
         ORDER BY ba.bucket_id, ba.asset_id
         """;
@@ -60,37 +59,34 @@ public static class UsageAggregator
     /// </param>
     /// <param name="clientId">Only this client's buckets, or all.</param>
     /// <returns>Every selected bucket, with usage 0 when nothing was reported.</returns>
-    public static async Task<List<BucketUsage>> AggregateAsync(SqliteConnection connection, SqliteTransaction? transaction,
+    public static async Task<List<BucketUsage>> AggregateAsync(DbConnection connection, DbTransaction? transaction,
         int fromDay, int toDay, bool enabledOnly, int? clientId = null, CancellationToken ct = default)
     {
-        var filter = (enabledOnly ? BillableFilter : "") + (clientId is null ? "" : " AND b.client_id = $client");
-        void Bind(SqliteCommand cmd)
+        var filter = (enabledOnly ? BillableFilter : "") + (clientId is null ? "" : " AND b.client_id = @client");
+        string Sql(string sql) => Booleans(connection, sql.Replace("/*filter*/", filter));
+        void Bind(DbCommand cmd)
         {
-            if (clientId is int c) cmd.Parameters.AddWithValue("$client", c);
+            if (clientId is int c) cmd.Bind("@client", c);
             if (!enabledOnly) return;
-            cmd.Parameters.AddWithValue("$fromDate", BillingSettings.ToDate(fromDay).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            cmd.Parameters.AddWithValue("$toDate", BillingSettings.ToDate(toDay).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            cmd.Bind("@fromDate", BillingSettings.ToDate(fromDay));
+            cmd.Bind("@toDate", BillingSettings.ToDate(toDay));
         }
         var buckets = new Dictionary<int, BucketUsage>();
-        await using (var cmd = connection.CreateCommand())
+        await using (var cmd = connection.Command(Sql(BucketsSql), transaction))
         {
-            cmd.Transaction = transaction;
-            cmd.CommandText = BucketsSql.Replace("/*filter*/", filter);
             Bind(cmd);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 buckets[reader.GetInt32(0)] = new BucketUsage(reader.GetInt32(0), reader.GetInt32(1), Enum.Parse<Aggregation>(reader.GetString(2)),
                     SqlValues.FromMicros(reader.GetInt64(3)), SqlValues.FromMicros(reader.GetInt64(4)), SqlValues.FromMicros(reader.GetInt64(5)), 0,
-                    reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10));
+                    reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetFieldValue<DateOnly>(9),
+                    reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10));
         }
 
         var usage = buckets.Keys.ToDictionary(id => id, _ => 0m);
-        await using (var cmd = connection.CreateCommand())
+        await using (var cmd = connection.Command(Sql(RollupsSql), transaction))
         {
-            cmd.Transaction = transaction;
-            cmd.CommandText = RollupsSql.Replace("/*filter*/", filter);
-            cmd.Parameters.AddWithValue("$from", fromDay);
-            cmd.Parameters.AddWithValue("$to", toDay);
+            cmd.Bind("@from", fromDay).Bind("@to", toDay);
             Bind(cmd);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             var asset = new AssetAccumulator();
@@ -117,10 +113,10 @@ public static class UsageAggregator
     private const string BreakdownSql = """
         SELECT a.id, a.external_id, a.name, r.day, r."sum", r."count", r."max", r.last_timestamp_ms, r.last_value
         FROM bucket_assets ba
-        JOIN assets a ON a.id = ba.asset_id AND a.disregarded = 0
-        LEFT JOIN unit_types u ON u.name = $unit
-        LEFT JOIN usage_daily_rollups r ON r.asset_id = a.id AND r.unit_type_id = u.id AND r.day >= $from AND r.day < $to
-        WHERE ba.bucket_id = $bucket
+        JOIN assets a ON a.id = ba.asset_id AND a.disregarded = /*false*/
+        LEFT JOIN unit_types u ON u.name = @unit
+        LEFT JOIN usage_daily_rollups r ON r.asset_id = a.id AND r.unit_type_id = u.id AND r.day >= @from AND r.day < @to
+        WHERE ba.bucket_id = @bucket
         ORDER BY a.external_id, a.id, r.day
         """;
 
@@ -129,15 +125,10 @@ public static class UsageAggregator
     /// over the range, and the usage of each day (that day's rollups alone, aggregated the same way
     /// and summed over the assets). The assets add up to what <see cref="AggregateAsync"/> bills.
     /// </summary>
-    public static async Task<UsageBreakdown> BreakdownAsync(SqliteConnection connection, int bucketId, string unitType, Aggregation aggregation,
+    public static async Task<UsageBreakdown> BreakdownAsync(DbConnection connection, int bucketId, string unitType, Aggregation aggregation,
         int fromDay, int toDay, CancellationToken ct = default)
     {
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = BreakdownSql;
-        cmd.Parameters.AddWithValue("$bucket", bucketId);
-        cmd.Parameters.AddWithValue("$unit", unitType);
-        cmd.Parameters.AddWithValue("$from", fromDay);
-        cmd.Parameters.AddWithValue("$to", toDay);
+        await using var cmd = connection.Command(Booleans(connection, BreakdownSql)).Bind("@bucket", bucketId).Bind("@unit", unitType).Bind("@from", fromDay).Bind("@to", toDay);
         var assets = new List<AssetUsage>();
         var days = new SortedDictionary<int, decimal>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -168,6 +159,10 @@ public static class UsageAggregator
         Close();
         return new UsageBreakdown(assets, days.Select(d => new DayUsage(BillingSettings.ToDate(d.Key), BillingMath.Units(d.Value))).ToList());
     }
+
+    /// <summary>The boolean literals each store plans best with (see <see cref="SqlValues.Bool"/>).</summary>
+    internal static string Booleans(DbConnection connection, string sql)
+        => sql.Replace("/*true*/", SqlValues.Bool(connection, true)).Replace("/*false*/", SqlValues.Bool(connection, false));
 
     /// <summary>Folds one asset's daily rollups (alerts fold a client's usage of a unit type the same way).</summary>
     internal struct AssetAccumulator

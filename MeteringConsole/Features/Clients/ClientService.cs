@@ -37,10 +37,7 @@ public sealed class ClientService
         var query = db.Clients.AsNoTracking();
         if (actor.ClientScope is int scope) query = query.Where(c => c.Id == scope);
         if (!string.IsNullOrWhiteSpace(filter.Search))
-        {
-            var like = PagingExtensions.ContainsPattern(filter.Search);
-            query = query.Where(c => EF.Functions.Like(c.Name, like, "\\"));
-        }
+            query = query.WhereContains(db.Database, filter.Search, c => c.Name);
         if (filter.Enabled is bool enabled) query = query.Where(c => c.Enabled == enabled);
         var total = await query.CountAsync();
         var rows = await Sorts.Apply(query, page.OrderBy).Page(page)

@@ -1,6 +1,7 @@
 using MeteringConsole.Common;
 using MeteringConsole.Data;
-using Microsoft.Data.Sqlite;
+using MeteringConsole.Features.Billing;
+using System.Data.Common;
 
 namespace MeteringConsole.Features.Dashboard;
 
@@ -62,35 +63,36 @@ public sealed class DashboardService
     public async Task<RevenueOverview> RevenueAsync(CancellationToken ct = default)
     {
         await _actor.RequireAsync(Permission.Read);
-        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
+        await using var connection = await _database.OpenAsync(ct);
 
         // Closed periods only: "last period" and MoM are never a partial month, even where an open
         // period was billed before only closed ones could be.
-        var history = new List<(string StartUtc, PeriodRevenue Revenue)>();
+        var history = new List<(DateTime StartUtc, PeriodRevenue Revenue)>();
         var openStart = SqlValues.Instant(_billing.PeriodContaining(_clock.GetUtcNow().UtcDateTime).StartUtc);
         await Read(connection, $"""
-            SELECT period_start, SUM(committed_cost), SUM(overage_cost), SUM(buffer_cost), SUM(final_cost), COUNT(DISTINCT client_id)
-            FROM billing_readings WHERE period_start < $open GROUP BY period_start ORDER BY period_start DESC LIMIT {HistoryPeriods}
-            """, r => history.Add((r.GetString(0), new PeriodRevenue(Name(r.GetString(0)), Money(r, 1), Money(r, 2), Money(r, 3), Money(r, 4), r.GetInt32(5)))), ct,
-            ("$open", openStart));
+            SELECT period_start, CAST(SUM(committed_cost) AS BIGINT), CAST(SUM(overage_cost) AS BIGINT), CAST(SUM(buffer_cost) AS BIGINT),
+                   CAST(SUM(final_cost) AS BIGINT), COUNT(DISTINCT client_id)
+            FROM billing_readings WHERE period_start < @open GROUP BY period_start ORDER BY period_start DESC LIMIT {HistoryPeriods}
+            """, r => history.Add((SqlValues.ReadInstant(r, 0), new PeriodRevenue(Name(SqlValues.ReadInstant(r, 0)), Money(r, 1), Money(r, 2), Money(r, 3), Money(r, 4), r.GetInt32(5)))), ct,
+            ("@open", openStart));
         history.Reverse();
-        var lastStart = history.Count > 0 ? history[^1].StartUtc : null;
+        DateTime? lastStart = history.Count > 0 ? history[^1].StartUtc : null;
 
-        string? projectedStart = null;
+        DateTime? projectedStart = null;
         decimal? projected = null;
         DateTime? projectedAt = null;
         await Read(connection, """
-            SELECT period_start, SUM(projected_cost), MAX(calculated_at) FROM projections
+            SELECT period_start, CAST(SUM(projected_cost) AS BIGINT), MAX(calculated_at) FROM projections
             WHERE period_start = (SELECT MAX(period_start) FROM projections) GROUP BY period_start
-            """, r => (projectedStart, projected, projectedAt) = (r.GetString(0), Money(r, 1), DateTime.SpecifyKind(DateTime.Parse(r.GetString(2), System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc)), ct);
+            """, r => (projectedStart, projected, projectedAt) = (SqlValues.ReadInstant(r, 0), Money(r, 1), SqlValues.ReadInstant(r, 2)), ct);
 
         var top = new List<ClientShare>();
         if (projectedStart is not null)
             await Read(connection, """
-                SELECT p.client_id, c.name, SUM(p.projected_cost) FROM projections p JOIN clients c ON c.id = p.client_id
-                WHERE p.period_start = $open GROUP BY p.client_id, c.name ORDER BY 3 DESC LIMIT 8
+                SELECT p.client_id, c.name, CAST(SUM(p.projected_cost) AS BIGINT) FROM projections p JOIN clients c ON c.id = p.client_id
+                WHERE p.period_start = @open GROUP BY p.client_id, c.name ORDER BY 3 DESC, p.client_id LIMIT 8
                 """, r => top.Add(new ClientShare(r.GetInt32(0), r.GetString(1), Money(r, 2),
-                    projected is > 0 ? Math.Round(Money(r, 2) / projected.Value * 100, 1, MidpointRounding.AwayFromZero) : 0)), ct, ("$open", projectedStart));
+                    projected is > 0 ? Math.Round(Money(r, 2) / projected.Value * 100, 1, MidpointRounding.AwayFromZero) : 0)), ct, ("@open", projectedStart.Value));
 
         // Buckets heading over commit now that were not over last period: renewal and upsell signals.
         var newOverages = new List<NewOverage>();
@@ -98,46 +100,45 @@ public sealed class DashboardService
             await Read(connection, """
                 SELECT c.id, c.name, b.name, p.percent_of_commit FROM projections p
                 JOIN billing_buckets b ON b.id = p.bucket_id JOIN clients c ON c.id = p.client_id
-                WHERE p.period_start = $open AND p.percent_of_commit > $hundred
-                  AND NOT EXISTS (SELECT 1 FROM billing_readings r WHERE r.bucket_id = p.bucket_id AND r.period_start = $last AND r.overage_units > 0)
-                ORDER BY p.percent_of_commit DESC LIMIT 10
+                WHERE p.period_start = @open AND p.percent_of_commit > @hundred
+                  AND NOT EXISTS (SELECT 1 FROM billing_readings r WHERE r.bucket_id = p.bucket_id AND r.period_start = @last AND r.overage_units > 0)
+                ORDER BY p.percent_of_commit DESC, p.id LIMIT 10
                 """, r => newOverages.Add(new NewOverage(r.GetInt32(0), r.GetString(1), r.GetString(2), Money(r, 3))), ct,
-                ("$open", projectedStart), ("$hundred", SqlValues.Micros(100)), ("$last", (object?)lastStart ?? DBNull.Value));
+                ("@open", projectedStart.Value), ("@hundred", SqlValues.Micros(100)), ("@last", lastStart is DateTime l ? l : (object)new SqlRows.TypedNull(System.Data.DbType.DateTime)));
 
         var status = new Dictionary<string, int>();
         var bySource = new List<SourceRevenue>();
         if (lastStart is not null)
         {
-            await Read(connection, """
-                SELECT CASE WHEN over > 0 AND under = 0 THEN 'Over' WHEN under > 0 AND over = 0 THEN 'Under'
-                            WHEN over > 0 AND under > 0 THEN 'Mixed' ELSE 'At commit' END, COUNT(*)
-                FROM (SELECT client_id, SUM(total_usage > "commit") AS over, SUM(total_usage < "commit") AS under
-                      FROM billing_readings WHERE period_start = $last GROUP BY client_id)
+            await Read(connection, $"""
+                SELECT CASE WHEN over_count > 0 AND under_count = 0 THEN 'Over' WHEN under_count > 0 AND over_count = 0 THEN 'Under'
+                            WHEN over_count > 0 AND under_count > 0 THEN 'Mixed' ELSE 'At commit' END, COUNT(*)
+                FROM (SELECT r.client_id, {BillingReadingService.OverBuckets} AS over_count, {BillingReadingService.UnderBuckets} AS under_count
+                      FROM billing_readings r WHERE r.period_start = @last GROUP BY r.client_id) AS per_client
                 GROUP BY 1
-                """, r => status[r.GetString(0)] = r.GetInt32(1), ct, ("$last", lastStart));
+                """, r => status[r.GetString(0)] = r.GetInt32(1), ct, ("@last", lastStart.Value));
             await Read(connection, """
-                SELECT r.source_type, SUM(r.final_cost) FROM billing_readings r
-                WHERE r.period_start = $last GROUP BY r.source_type ORDER BY 2 DESC
-                """, r => bySource.Add(new SourceRevenue(r.GetString(0), Money(r, 1))), ct, ("$last", lastStart));
+                SELECT r.source_type, CAST(SUM(r.final_cost) AS BIGINT) FROM billing_readings r
+                WHERE r.period_start = @last GROUP BY r.source_type ORDER BY 2 DESC, r.source_type
+                """, r => bySource.Add(new SourceRevenue(r.GetString(0), Money(r, 1))), ct, ("@last", lastStart.Value));
         }
 
         var statuses = new[] { "Over", "Under", "Mixed", "At commit" }.Where(status.ContainsKey).Select(s => new StatusCount(s, status[s])).ToList();
-        return new RevenueOverview(history.Select(h => h.Revenue).ToList(), projectedStart is null ? null : Name(projectedStart), projected, projectedAt,
+        return new RevenueOverview(history.Select(h => h.Revenue).ToList(), projectedStart is DateTime p ? Name(p) : null, projected, projectedAt,
             top, newOverages, statuses, bySource);
     }
 
     /// <summary>A period's name: its start date in the billing time zone.</summary>
-    private string Name(string startUtc)
-        => BillingSettings.ToDate(_billing.DayOf(DateTime.SpecifyKind(DateTime.Parse(startUtc, System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc)))
-            .ToString("yyyy-MM-dd");
+    private string Name(DateTime startUtc) => BillingSettings.ToDate(_billing.DayOf(startUtc)).ToString("yyyy-MM-dd");
 
-    private static decimal Money(SqliteDataReader r, int column) => r.IsDBNull(column) ? 0 : SqlValues.FromMicros(r.GetInt64(column));
+    private static decimal Money(DbDataReader r, int column) => r.IsDBNull(column) ? 0 : SqlValues.FromMicros(r.GetInt64(column));
 
-    private static async Task Read(SqliteConnection connection, string sql, Action<SqliteDataReader> row, CancellationToken ct, params (string Name, object Value)[] parameters)
+    private static async Task Read(DbConnection connection, string sql, Action<DbDataReader> row, CancellationToken ct, params (string Name, object Value)[] parameters)
     {
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
+        await using var cmd = connection.Command(sql);
+        foreach (var (name, value) in parameters)
+            if (value is SqlRows.TypedNull typed) cmd.AddParameter(name, typed.Type).Value = DBNull.Value;
+            else cmd.Bind(name, value);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) row(r);
     }

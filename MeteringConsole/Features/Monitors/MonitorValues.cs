@@ -3,7 +3,7 @@ using MeteringConsole.Common;
 using MeteringConsole.Data;
 using MeteringConsole.Domain;
 using MeteringConsole.Features.Billing;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Monitor = MeteringConsole.Domain.Monitor;
 
@@ -75,7 +75,7 @@ public sealed class MonitorValues
         if (first <= ValueLimits.EarliestDate || last >= ValueLimits.LatestDate)
             throw new ValidationException("from", $"Dates must lie between {ValueLimits.EarliestDate:yyyy-MM-dd} and {ValueLimits.LatestDate:yyyy-MM-dd}.");
 
-        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
+        await using var connection = await _database.OpenAsync(ct);
         var reader = new DayReader(connection, _settings, monitor, clientId!.Value);
         // Increment needs the day before the first.
         var start = parsedMode == MonitorMode.Increment ? first.AddDays(-1) : first;
@@ -112,13 +112,13 @@ public sealed class MonitorValues
     /// <summary>Reads one day's net value; billing readings are loaded once per period.</summary>
     private sealed class DayReader
     {
-        private readonly SqliteConnection _connection;
+        private readonly DbConnection _connection;
         private readonly BillingSettings _settings;
         private readonly Monitor _monitor;
         private readonly int _clientId;
         private readonly Dictionary<long, Dictionary<int, BillingReadingTerms>> _billed = new();
 
-        public DayReader(SqliteConnection connection, BillingSettings settings, Monitor monitor, int clientId)
+        public DayReader(DbConnection connection, BillingSettings settings, Monitor monitor, int clientId)
         {
             _connection = connection;
             _settings = settings;
@@ -173,7 +173,7 @@ public sealed class MonitorValues
                 else
                 {
                     var line = BillingMath.Line(bucket.Usage, bucket.Commit, bucket.BaseRate, bucket.OverageRate);
-                    result.Add(new PricedBucket(DateOnly.ParseExact(bucket.StartsOn, "yyyy-MM-dd", CultureInfo.InvariantCulture), line, line.FinalCost));
+                    result.Add(new PricedBucket(bucket.StartsOn, line, line.FinalCost));
                 }
             }
             return result;
@@ -186,20 +186,20 @@ public sealed class MonitorValues
         {
             if (_billed.TryGetValue(period.Index, out var cached)) return cached;
             var result = new Dictionary<int, BillingReadingTerms>();
-            await using var cmd = _connection.CreateCommand();
+            await using var cmd = _connection.Command("");
             cmd.CommandText = """
                 SELECT r.bucket_id, r."commit", r.base_rate, r.overage_rate, r.final_cost, r.starts_on
                 FROM billing_readings r
-                WHERE r.client_id = $client AND r.period_start = $start
+                WHERE r.client_id = @client AND r.period_start = @start
                 ORDER BY r.id
                 """;
-            cmd.Parameters.AddWithValue("$client", _clientId);
-            cmd.Parameters.AddWithValue("$start", SqlValues.Instant(period.StartUtc));
+            cmd.Bind("@client", _clientId);
+            cmd.Bind("@start", SqlValues.Instant(period.StartUtc));
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 result[reader.GetInt32(0)] = new BillingReadingTerms(SqlValues.FromMicros(reader.GetInt64(1)), SqlValues.FromMicros(reader.GetInt64(2)),
                     SqlValues.FromMicros(reader.GetInt64(3)), SqlValues.FromMicros(reader.GetInt64(4)),
-                    DateOnly.ParseExact(reader.GetString(5), "yyyy-MM-dd", CultureInfo.InvariantCulture));
+                    reader.GetFieldValue<DateOnly>(5));
             _billed[period.Index] = result;
             return result;
         }
@@ -207,19 +207,19 @@ public sealed class MonitorValues
         /// <summary>The unit type's usage over local days [from, to) of the client's assets (or the bucket's bound ones), folded per asset.</summary>
         private async Task<decimal> UsageAsync(int fromDay, int toDay, CancellationToken ct)
         {
-            await using var cmd = _connection.CreateCommand();
-            cmd.CommandText = $"""
+            await using var cmd = _connection.Command("");
+            cmd.CommandText = UsageAggregator.Booleans(_connection, $"""
                 SELECT r.asset_id, r."sum", r."count", r."max", r.last_timestamp_ms, r.last_value
-                FROM usage_daily_rollups r JOIN assets a ON a.id = r.asset_id AND a.disregarded = 0 AND a.client_id = $client
-                WHERE r.unit_type_id = $unit AND r.day >= $from AND r.day < $to
-                {(_monitor.BucketId is null ? "" : "AND r.asset_id IN (SELECT asset_id FROM bucket_assets WHERE bucket_id = $bucket)")}
+                FROM usage_daily_rollups r JOIN assets a ON a.id = r.asset_id AND a.disregarded = /*false*/ AND a.client_id = @client
+                WHERE r.unit_type_id = @unit AND r.day >= @from AND r.day < @to
+                {(_monitor.BucketId is null ? "" : "AND r.asset_id IN (SELECT asset_id FROM bucket_assets WHERE bucket_id = @bucket)")}
                 ORDER BY r.asset_id
-                """;
-            cmd.Parameters.AddWithValue("$client", _clientId);
-            cmd.Parameters.AddWithValue("$unit", _monitor.UnitTypeId);
-            cmd.Parameters.AddWithValue("$from", fromDay);
-            cmd.Parameters.AddWithValue("$to", toDay);
-            if (_monitor.BucketId is int bucket) cmd.Parameters.AddWithValue("$bucket", bucket);
+                """);
+            cmd.Bind("@client", _clientId);
+            cmd.Bind("@unit", _monitor.UnitTypeId);
+            cmd.Bind("@from", fromDay);
+            cmd.Bind("@to", toDay);
+            if (_monitor.BucketId is int bucket) cmd.Bind("@bucket", bucket);
             var aggregation = _monitor.Aggregation ?? Aggregation.Sum;
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             var asset = new UsageAggregator.AssetAccumulator();

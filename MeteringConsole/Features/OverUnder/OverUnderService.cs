@@ -1,7 +1,7 @@
 using System.Globalization;
 using MeteringConsole.Common;
 using MeteringConsole.Data;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace MeteringConsole.Features.OverUnder;
 
@@ -34,7 +34,7 @@ public sealed class OverUnderService
     public async Task<(IReadOnlyList<string> Periods, string? Default)> PeriodsAsync()
     {
         var actor = await _actor.RequireAsync(Permission.Read);
-        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString);
+        await using var connection = await _database.OpenAsync();
         var periods = await BilledPeriodsAsync(connection, actor.ClientScope);
         var now = _clock.GetUtcNow().UtcDateTime;
         var closed = periods.FirstOrDefault(p => p.EndUtc <= now);
@@ -45,7 +45,7 @@ public sealed class OverUnderService
     public async Task<IReadOnlyList<string>> UnitTypesAsync()
     {
         await _actor.RequireAsync(Permission.Read);
-        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString);
+        await using var connection = await _database.OpenAsync();
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = "SELECT name FROM unit_types ORDER BY name";
         var names = new List<string>();
@@ -61,7 +61,7 @@ public sealed class OverUnderService
     public async Task<OverUnderReport?> ReportAsync(OverUnderQuery query)
     {
         var actor = await _actor.RequireAsync(Permission.Read);
-        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString);
+        await using var connection = await _database.OpenAsync();
         var billed = await BilledPeriodsAsync(connection, actor.ClientScope);
         var period = ChoosePeriod(query.PeriodStart, billed);
         if (period is null) return null;
@@ -100,29 +100,27 @@ public sealed class OverUnderService
             : throw new ValidationException("period_start", $"{period.Name} has not been billed: choose a billed period.");
     }
 
-    private static async Task<string?> CheckUnitTypeAsync(SqliteConnection connection, string? unitType)
+    private static async Task<string?> CheckUnitTypeAsync(DbConnection connection, string? unitType)
     {
         if (string.IsNullOrWhiteSpace(unitType)) return null;
         var name = unitType.Trim().ToLowerInvariant();
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT COUNT(*) FROM unit_types WHERE name = $name";
-        cmd.Parameters.AddWithValue("$name", name);
+        await using var cmd = connection.Command("SELECT COUNT(*) FROM unit_types WHERE name = @name").Bind("@name", name);
         return Convert.ToInt64(await cmd.ExecuteScalarAsync()) > 0
             ? name
             : throw new ValidationException("unit_type", $"There is no unit type named '{unitType.Trim()}'.");
     }
 
-    private async Task<IReadOnlyList<Period>> BilledPeriodsAsync(SqliteConnection connection, int? scope)
+    private async Task<IReadOnlyList<Period>> BilledPeriodsAsync(DbConnection connection, int? scope)
     {
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = $"""
             SELECT DISTINCT period_start FROM billing_readings
-            {(scope is null ? "" : "WHERE client_id = $scope")} ORDER BY period_start DESC
+            {(scope is null ? "" : "WHERE client_id = @scope")} ORDER BY period_start DESC
             """;
-        if (scope is int s) cmd.Parameters.AddWithValue("$scope", s);
+        if (scope is int s) cmd.Bind("@scope", s);
         var periods = new List<Period>();
         await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) periods.Add(_settings.PeriodContaining(Instant(reader.GetString(0))));
+        while (await reader.ReadAsync()) periods.Add(_settings.PeriodContaining(SqlValues.ReadInstant(reader, 0)));
         return periods;
     }
 
@@ -130,16 +128,16 @@ public sealed class OverUnderService
     private const string UnitTypeOfReading = "r.unit_type";
     private const string ReadingsFrom = "FROM billing_readings r";
 
-    private static async Task<IReadOnlyList<OverUnderLine>> LinesAsync(SqliteConnection connection, Period period, int? scope, string? unitType)
+    private static async Task<IReadOnlyList<OverUnderLine>> LinesAsync(DbConnection connection, Period period, int? scope, string? unitType)
     {
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = $"""
             SELECT r.client_id, c.name, {UnitTypeOfReading}, r.total_usage, r."commit", r.base_rate, r.committed_cost, r.overage_cost,
                    r.buffer_units, r.buffer_cost, r.final_cost
             {ReadingsFrom} JOIN clients c ON c.id = r.client_id
-            WHERE r.period_start = $start {Where(scope, unitType)}
+            WHERE r.period_start = @start {Where(scope, unitType)}
             """;
-        cmd.Parameters.AddWithValue("$start", SqlValues.Instant(period.StartUtc));
+        cmd.Bind("@start", SqlValues.Instant(period.StartUtc));
         Bind(cmd, scope, unitType);
         var lines = new List<OverUnderLine>();
         await using var reader = await cmd.ExecuteReaderAsync();
@@ -150,36 +148,36 @@ public sealed class OverUnderService
         return lines;
     }
 
-    private static async Task<IReadOnlyList<TrendPoint>> TrendAsync(SqliteConnection connection, IReadOnlyList<Period> periods, int? scope,
+    private static async Task<IReadOnlyList<TrendPoint>> TrendAsync(DbConnection connection, IReadOnlyList<Period> periods, int? scope,
         string? unitType)
     {
         if (periods.Count == 0) return Array.Empty<TrendPoint>();
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = $"""
-            SELECT r.period_start, SUM(r.overage_cost), SUM(r.buffer_cost) {ReadingsFrom}
-            WHERE r.period_start >= $first AND r.period_start <= $last {Where(scope, unitType)}
+            SELECT r.period_start, CAST(SUM(r.overage_cost) AS BIGINT), CAST(SUM(r.buffer_cost) AS BIGINT) {ReadingsFrom}
+            WHERE r.period_start >= @first AND r.period_start <= @last {Where(scope, unitType)}
             GROUP BY r.period_start
             """;
-        cmd.Parameters.AddWithValue("$first", SqlValues.Instant(periods[^1].StartUtc));
-        cmd.Parameters.AddWithValue("$last", SqlValues.Instant(periods[0].StartUtc));
+        cmd.Bind("@first", SqlValues.Instant(periods[^1].StartUtc));
+        cmd.Bind("@last", SqlValues.Instant(periods[0].StartUtc));
         Bind(cmd, scope, unitType);
-        var sums = new Dictionary<string, (decimal Overage, decimal Buffer)>();
+        var sums = new Dictionary<DateTime, (decimal Overage, decimal Buffer)>();
         await using (var reader = await cmd.ExecuteReaderAsync())
             while (await reader.ReadAsync())
-                sums[reader.GetString(0)] = (Money(reader.GetInt64(1)), Money(reader.GetInt64(2)));
+                sums[SqlValues.ReadInstant(reader, 0)] = (Money(reader.GetInt64(1)), Money(reader.GetInt64(2)));
         // Oldest first, as a chart reads; a billed period with no line in scope is a zero, not a gap.
-        return periods.Reverse().Select(p => sums.TryGetValue(SqlValues.InstantText(p.StartUtc), out var s)
+        return periods.Reverse().Select(p => sums.TryGetValue(p.StartUtc, out var s)
             ? new TrendPoint(p.Name, s.Overage, s.Buffer)
             : new TrendPoint(p.Name, 0, 0)).ToList();
     }
 
     private static string Where(int? scope, string? unitType)
-        => (scope is null ? "" : " AND r.client_id = $scope") + (unitType is null ? "" : $" AND {UnitTypeOfReading} = $unit");
+        => (scope is null ? "" : " AND r.client_id = @scope") + (unitType is null ? "" : $" AND {UnitTypeOfReading} = @unit");
 
-    private static void Bind(SqliteCommand cmd, int? scope, string? unitType)
+    private static void Bind(DbCommand cmd, int? scope, string? unitType)
     {
-        if (scope is int s) cmd.Parameters.AddWithValue("$scope", s);
-        if (unitType is not null) cmd.Parameters.AddWithValue("$unit", unitType);
+        if (scope is int s) cmd.Bind("@scope", s);
+        if (unitType is not null) cmd.Bind("@unit", unitType);
     }
 
     private static IReadOnlyList<OverUnderClient> Filter(IReadOnlyList<OverUnderClient> clients, OverUnderFilter filter) => filter switch
@@ -207,9 +205,6 @@ public sealed class OverUnderService
         var sorted = desc ? clients.OrderByDescending(key) : clients.OrderBy(key);
         return sorted.ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.ClientId);
     }
-
-    private static DateTime Instant(string stored)
-        => DateTime.Parse(stored, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     private static decimal Money(long micros) => decimal.Round(SqlValues.FromMicros(micros), 2);
 

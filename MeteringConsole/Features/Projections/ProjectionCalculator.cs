@@ -1,6 +1,6 @@
 using MeteringConsole.Common;
 using MeteringConsole.Features.Billing;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace MeteringConsole.Features.Projections;
 
@@ -20,7 +20,7 @@ public sealed record BucketProjection(BucketUsage Bucket, Period Period, decimal
 /// </summary>
 public static class ProjectionCalculator
 {
-    public static async Task<List<BucketProjection>> ComputeAsync(SqliteConnection connection, BillingSettings settings, DateTime nowUtc,
+    public static async Task<List<BucketProjection>> ComputeAsync(DbConnection connection, BillingSettings settings, DateTime nowUtc,
         bool enabledOnly, int? clientId = null, CancellationToken ct = default)
     {
         var period = settings.PeriodContaining(nowUtc);

@@ -64,6 +64,9 @@ public sealed class ProjectionService
         return JobRunView.From(run);
     }
 
+    private static readonly string[] ProjectionColumns =
+        ["bucket_id", "client_id", "period_start", "period_end", "current_usage", "projected_usage", "projected_cost", "percent_of_commit", "calculated_at"];
+
     /// <summary>
     /// Projects every enabled bucket for the open period and replaces that period's projections in
     /// one transaction. Returns a one-line summary.
@@ -73,44 +76,20 @@ public sealed class ProjectionService
     {
         await _actor.RequireAsync(Permission.Write);
         var now = asOf ?? _clock.GetUtcNow().UtcDateTime;
-        await using var connection = await SqliteSetup.OpenAsync(_database.ConnectionString, ct);
+        await using var connection = await _database.OpenAsync(ct);
         var projections = await ProjectionCalculator.ComputeAsync(connection, _settings, now, enabledOnly: true, ct: ct);
         var period = _settings.PeriodContaining(now);
+        var (start, end, at) = (SqlValues.Instant(period.StartUtc), SqlValues.Instant(period.EndUtc), SqlValues.Instant(now));
         // Takes its turn with ingest (DatabaseWriteGate): under sustained ingest it would otherwise be starved.
         using var turn = await _gate.EnterAsync(ct);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using (var delete = connection.CreateCommand())
-        {
-            delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM projections WHERE period_start = $start";
-            delete.Parameters.AddWithValue("$start", SqlValues.Instant(period.StartUtc));
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var delete = connection.Command("DELETE FROM projections WHERE period_start = @start", transaction).Bind("@start", start))
             await delete.ExecuteNonQueryAsync(ct);
-        }
-        await using (var insert = connection.CreateCommand())
+        await SqlRows.InsertAsync(connection, transaction, "projections", ProjectionColumns, projections.Select(x => new object?[]
         {
-            insert.Transaction = transaction;
-            insert.CommandText = """
-                INSERT INTO projections (bucket_id, client_id, period_start, period_end, current_usage, projected_usage, projected_cost,
-                    percent_of_commit, calculated_at)
-                VALUES ($bucket, $client, $start, $end, $current, $projected, $cost, $percent, $at)
-                """;
-            insert.Parameters.AddWithValue("$start", SqlValues.Instant(period.StartUtc));
-            insert.Parameters.AddWithValue("$end", SqlValues.Instant(period.EndUtc));
-            insert.Parameters.AddWithValue("$at", SqlValues.Instant(now));
-            var p = new[] { "$bucket", "$client", "$current", "$projected", "$cost", "$percent" }
-                .Select(n => insert.Parameters.Add(n, Microsoft.Data.Sqlite.SqliteType.Integer)).ToArray();
-            insert.Prepare();
-            foreach (var x in projections)
-            {
-                p[0].Value = x.Bucket.BucketId;
-                p[1].Value = x.Bucket.ClientId;
-                p[2].Value = SqlValues.Micros(x.CurrentUsage);
-                p[3].Value = SqlValues.Micros(x.ProjectedUsage);
-                p[4].Value = SqlValues.Micros(x.ProjectedCost);
-                p[5].Value = x.PercentOfCommit is decimal pct ? SqlValues.Micros(pct) : DBNull.Value;
-                insert.ExecuteNonQuery();
-            }
-        }
+            x.Bucket.BucketId, x.Bucket.ClientId, start, end, SqlValues.Micros(x.CurrentUsage), SqlValues.Micros(x.ProjectedUsage),
+            SqlValues.Micros(x.ProjectedCost), x.PercentOfCommit is decimal pct ? SqlValues.Micros(pct) : (object)new SqlRows.TypedNull(System.Data.DbType.Int64), at,
+        }), ct);
         await transaction.CommitAsync(ct);
         var over = projections.Count(x => x.OverCommit);
         return $"Period {period.Name}: {projections.Count} buckets projected, {over} heading over commit, "
@@ -131,10 +110,7 @@ public sealed class ProjectionService
         if (filter.OverCommitOnly) query = query.Where(p => p.ProjectedUsage > p.Bucket!.Commit);
         if (filter.BucketIds is { } bucketIds) query = query.Where(p => bucketIds.Contains(p.BucketId));
         if (!string.IsNullOrWhiteSpace(filter.Search))
-        {
-            var like = PagingExtensions.ContainsPattern(filter.Search);
-            query = query.Where(p => EF.Functions.Like(p.Bucket!.Name, like, "\\") || EF.Functions.Like(p.Bucket!.Client!.Name, like, "\\"));
-        }
+            query = query.WhereContains(db.Database, filter.Search, p => p.Bucket!.Name, p => p.Bucket!.Client!.Name);
         var total = await query.CountAsync();
         var rows = await Sorts.Apply(query, page.OrderBy).Page(page).Select(p => new
         {
