@@ -42,12 +42,20 @@ public sealed class ErrorLoggingTests : IAsyncLifetime
     public async Task ServerErrorsAreLoggedAsErrorsWithTheirException()
     {
         // Billing readings are read with hand-written SQL on DatabaseOptions' connection string (the key
-        // check goes through EF Core and still works): one that cannot open fails on the server.
-        // On PostgreSQL: a server that is not there (port 1), the same provider so EF Core keeps its context.
-        var unreachable = _api.Database.IsPostgreSql
-            ? new DatabaseOptions(DatabaseProvider.PostgreSql, "Host=127.0.0.1;Port=1;Username=postgres;Timeout=3")
-            : new DatabaseOptions("Data Source=/nonexistent-folder/for-this-test/app.db;Mode=ReadOnly");
-        var broken = Logged(_api).WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton(unreachable)));
+        // check goes through EF Core and still works). On SQLite: a file that cannot open. On PostgreSQL,
+        // where start-up itself (jobs, the key ring) needs the database: the table the SQL reads is gone.
+        var broken = Logged(_api);
+        if (_api.Database.IsPostgreSql)
+        {
+            using var direct = new DatabaseOptions(DatabaseProvider.PostgreSql, _api.Database.ConnectionString);
+            await using var connection = await direct.OpenAsync();
+            await connection.Command("ALTER TABLE billing_readings RENAME TO billing_readings_gone").ExecuteNonQueryAsync();
+        }
+        else
+        {
+            var unreachable = new DatabaseOptions("Data Source=/nonexistent-folder/for-this-test/app.db;Mode=ReadOnly");
+            broken = broken.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton(unreachable)));
+        }
         var http = broken.CreateClient();
         http.DefaultRequestHeaders.Authorization = new("Bearer", await _api.CreateKeyAsync(ApiKeyRole.Admin));
 
@@ -55,7 +63,7 @@ public sealed class ErrorLoggingTests : IAsyncLifetime
 
         var error = Assert.Single(_logs.Entries, e => e.Level >= LogLevel.Error && e.Category == typeof(MeteringConsole.Api.ApiExceptionHandler).FullName);
         Assert.NotNull(error.Exception);
-        Assert.Contains(_api.Database.IsPostgreSql ? "Failed to connect to 127.0.0.1:1" : "unable to open database file", error.Exception.ToString());
+        Assert.Contains(_api.Database.IsPostgreSql ? "billing_readings" : "unable to open database file", error.Exception.ToString());
     }
 
     private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<MeteringConsole.Program> Logged(ApiFactory api)

@@ -21,7 +21,7 @@ public sealed class DatabaseOptions : IDisposable
     {
         Provider = provider;
         ConnectionString = connectionString;
-        if (provider == DatabaseProvider.PostgreSql) _npgsql = new(() => NpgsqlDataSource.Create(connectionString));
+        if (provider == DatabaseProvider.PostgreSql) _npgsql = new(() => NpgsqlDataSource.Create(WithDeadClientCheck(connectionString)));
     }
 
     public DatabaseProvider Provider { get; }
@@ -42,6 +42,20 @@ public sealed class DatabaseOptions : IDisposable
     /// <summary>An open connection for hand-written SQL: SQLite with the app's pragmas, or one from PostgreSQL's pool.</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
         => IsPostgreSql ? await NpgsqlDataSource.OpenConnectionAsync(ct) : await SqliteSetup.OpenAsync(ConnectionString, ct);
+
+    /// <summary>
+    /// A console killed mid-query (a crash, a deploy) leaves its server process running the query
+    /// and holding its locks until it next writes to the socket: a billing run's period lock could
+    /// then stall the next console's run for minutes. PostgreSQL 14+ checks the client is still
+    /// there every few seconds when asked to, and cancels the query when it is not.
+    /// </summary>
+    private static string WithDeadClientCheck(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.Options?.Contains("client_connection_check_interval", StringComparison.Ordinal) != true)
+            builder.Options = $"{builder.Options} -c client_connection_check_interval=2000".Trim();
+        return builder.ToString();
+    }
 
     public static DatabaseProvider ParseProvider(string? text) => (text ?? "").Trim().ToLowerInvariant() switch
     {
