@@ -32,9 +32,15 @@ public sealed class DatabaseOptions : IDisposable
     public string? SqliteFile => IsPostgreSql ? null : new SqliteConnectionStringBuilder(ConnectionString).DataSource;
 
     /// <summary>Where the data is, for messages: the SQLite file, or host, port and database without the password.</summary>
-    public string Display => IsPostgreSql
-        ? new NpgsqlConnectionStringBuilder(ConnectionString) is var b ? $"postgresql://{b.Host}:{b.Port}/{b.Database}" : ""
-        : SqliteFile!;
+    public string Display
+    {
+        get
+        {
+            if (!IsPostgreSql) return SqliteFile!;
+            var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+            return $"postgresql://{builder.Host}:{builder.Port}/{builder.Database}";
+        }
+    }
 
     /// <summary>PostgreSQL's pooled data source (EF Core and hand-written SQL share its pool).</summary>
     public NpgsqlDataSource NpgsqlDataSource => _npgsql?.Value ?? throw new InvalidOperationException("The database is not PostgreSQL.");

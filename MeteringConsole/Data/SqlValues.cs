@@ -17,7 +17,7 @@ public static class SqlValues
     /// </summary>
     public static DateTime Instant(DateTime utc) => utc.Kind == DateTimeKind.Local ? utc.ToUniversalTime() : DateTime.SpecifyKind(utc, DateTimeKind.Utc);
 
-    /// <summary>EF Core's SQLite text form of a DateTime, for code that still compares instants as text.</summary>
+    /// <summary>EF Core's SQLite text form of a DateTime, for SQL written against a SQLite file as text (the sample's tests).</summary>
     public static string InstantText(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>An instant column as UTC, from SQLite's text or PostgreSQL's timestamptz.</summary>
