@@ -205,11 +205,17 @@ namespace MeteringConsole.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_alert_delivery_attempts");
 
-                    b.HasIndex("NotificationId")
-                        .HasDatabaseName("ix_alert_delivery_attempts_notification_id");
-
                     b.HasIndex("WebhookEndpointId")
                         .HasDatabaseName("ix_alert_delivery_attempts_webhook_endpoint_id");
+
+                    b.HasIndex("NotificationId", "Attempt")
+                        .IsUnique()
+                        .HasDatabaseName("ix_alert_delivery_attempts_email_attempt")
+                        .HasFilter("channel = 'Email'");
+
+                    b.HasIndex("NotificationId", "Channel", "WebhookEndpointId", "Attempt")
+                        .IsUnique()
+                        .HasDatabaseName("ix_alert_delivery_attempts_attempt");
 
                     b.ToTable("alert_delivery_attempts", (string)null);
                 });

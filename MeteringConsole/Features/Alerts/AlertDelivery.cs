@@ -166,29 +166,29 @@ public sealed class AlertDelivery
     /// <summary>
     /// Records the attempt as begun (no outcome yet) unless a row for the same notification, target
     /// and attempt number exists: then another job made or is making it, and this one sends nothing.
-    /// The check and the insert share one serializable transaction (BEGIN IMMEDIATE on SQLite), so of
-    /// two jobs for one attempt (the fan-out's and the sweep's, say) exactly one goes on to send.
+    /// The unique indexes on those columns decide, so of two jobs for one attempt (the fan-out's and
+    /// the sweep's, say, in one console or two) exactly one goes on to send.
     /// </summary>
     private async Task<AlertDeliveryAttempt?> ClaimAsync(AppDbContext db, long notificationId, NotificationChannel channel, int? endpointId,
         string target, int attempt, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
-        if (await db.AlertDeliveryAttempts.AnyAsync(x => x.NotificationId == notificationId && x.Channel == channel
-                && x.WebhookEndpointId == endpointId && x.Attempt == attempt, ct))
-        {
-            _log.LogInformation("Alert notification {Notification} {Channel} attempt {Attempt} was already made or is being made; not sent again",
-                notificationId, channel, attempt);
-            return null;
-        }
         var log = new AlertDeliveryAttempt
         {
             NotificationId = notificationId, Channel = channel, WebhookEndpointId = endpointId, Target = target,
             Attempt = attempt, AttemptedAt = _clock.GetUtcNow().UtcDateTime,
         };
         db.AlertDeliveryAttempts.Add(log);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return log;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return log;
+        }
+        catch (DbUpdateException e) when (DbErrors.IsConstraintViolation(e))
+        {
+            _log.LogInformation("Alert notification {Notification} {Channel} attempt {Attempt} was already made or is being made; not sent again",
+                notificationId, channel, attempt);
+            return null;
+        }
     }
 
     private async Task<TimeSpan?> RecordAsync(AppDbContext db, AlertDeliveryAttempt log, TimeSpan? retry, CancellationToken ct)
