@@ -26,7 +26,7 @@ public static class AlertSetup
         // One reading per asset with its client creates the asset assigned to it; the workload's own events then count for its bucket.
         var assets = clients.Select((client, c) => (Client: client, Ids: Enumerable.Range(0, AssetsPerClient)
             .Select(k => $"asset-{(k * Clients + c) * 3:D5}").ToArray())).ToList();
-        var start = DateTimeOffset.UtcNow.AddDays(-3).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+        var start = BenchClock.UtcNow.AddDays(-3).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
         await ReadAsync(await http.PostAsJsonAsync("/api/v1/usage", assets.SelectMany(a => a.Ids.Select(id => new
         {
             event_id = "setup-" + id, timestamp = start, source = "vmware", asset_id = id, unit_type = "vcpu-hours", value = 1.0, client_id = a.Client,
@@ -62,7 +62,7 @@ public static class AlertSetup
         // stamped n seconds (modulo Workload.Span) after 3 days ago: only those since the 1st (UTC, the
         // bench's billing time zone) are in the open period the alerts read.
         var covered = TimeSpan.FromSeconds(Math.Min(Workload.Span.TotalSeconds, 7.0 * options.BatchesPerSender * options.BatchSize + options.Senders));
-        var (now, start) = (DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(-3));
+        var (now, start) = (BenchClock.UtcNow, BenchClock.UtcNow.AddDays(-3));
         var periodStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
         var inPeriod = Math.Clamp((decimal)((start + covered - periodStart) / covered), 0m, 1m);
         if (inPeriod < 0.05m)

@@ -31,7 +31,7 @@ public static class PostgreSqlPreload
                    'pre-' || x, '', TRUE, TRUE, FALSE, '2026-01-01 00:00:00Z', '2026-11-01 00:00:00Z' FROM generate_series(1, 4000) x;
             """);
         // 90 days back from now, spread evenly; one transaction per million rows.
-        var nowMs = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
+        var nowMs = BenchClock.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
         const long spanMs = 90L * 24 * 3600 * 1000;
         for (long done = 0; done < readings; done += 1_000_000)
         {

@@ -36,7 +36,7 @@ public static class Preload
                    'pre-' || x, '', 1, 1, 0, '2026-01-01 00:00:00', '2026-11-01 00:00:00' FROM c;
             """);
         // 90 days back from now, spread evenly; one transaction per million rows.
-        var nowMs = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
+        var nowMs = BenchClock.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
         const long spanMs = 90L * 24 * 3600 * 1000;
         for (long done = 0; done < readings; done += 1_000_000)
         {

@@ -9,7 +9,7 @@ public static class UsageRead
     {
         var clients = await app.Http.GetStringAsync("/api/v1/clients?search=Preloaded%20client%2042&take=1");
         var id = System.Text.Json.JsonDocument.Parse(clients).RootElement.GetProperty("items")[0].GetProperty("id").GetInt32();
-        var to = DateOnly.FromDateTime(DateTime.UtcNow);
+        var to = DateOnly.FromDateTime(BenchClock.UtcNow.UtcDateTime);
         var url = $"/api/v1/clients/{id}/usage?from={to.AddDays(-89):yyyy-MM-dd}&to={to:yyyy-MM-dd}";
         var times = new List<double>();
         for (var i = 0; i < 31; i++)

@@ -14,7 +14,7 @@ public static class Workload
     /// <summary>The JSON body of one batch; event ids are unique per (run, sender, batch, index).</summary>
     public static byte[] Batch(string run, int sender, int batch, int size)
     {
-        var start = DateTimeOffset.UtcNow.AddDays(-3);
+        var start = BenchClock.UtcNow.AddDays(-3);
         var events = new object[size];
         for (var i = 0; i < size; i++)
         {

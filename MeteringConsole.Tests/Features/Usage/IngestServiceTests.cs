@@ -64,6 +64,32 @@ public sealed class IngestServiceTests : IAsyncLifetime
         Assert.True(asset.LastSeenAt > TestClock.Now.UtcDateTime.AddMinutes(-1));
     }
 
+    [PostgreSqlFact]
+    public async Task OnPostgreSqlLastSeenMovesAtMostOnceAMinuteUnlessTheAssetChanges()
+    {
+        await Ingest().IngestAsync(new[] { Event("e1", name: "web") });
+        var first = _app.Clock.GetUtcNow().UtcDateTime;
+        async Task<(DateTime?, string)> AssetAsync()
+        {
+            await using var db = _app.Db();
+            var asset = await db.Assets.SingleAsync();
+            return (asset.LastSeenAt, asset.Name);
+        }
+
+        _app.Clock.Advance(TimeSpan.FromSeconds(30));
+        await Ingest().IngestAsync(new[] { Event("e2", name: "web") });
+        Assert.Equal((first, "web"), await AssetAsync());
+
+        // A new name is written at once, and the time with it.
+        await Ingest().IngestAsync(new[] { Event("e3", name: "web-01") });
+        var renamed = _app.Clock.GetUtcNow().UtcDateTime;
+        Assert.Equal((renamed, "web-01"), await AssetAsync());
+
+        _app.Clock.Advance(TimeSpan.FromSeconds(61));
+        await Ingest().IngestAsync(new[] { Event("e4") });
+        Assert.Equal((_app.Clock.GetUtcNow().UtcDateTime, "web-01"), await AssetAsync());
+    }
+
     [Fact]
     public async Task RepeatedEventIdsAreDuplicatesForEverAndInsideOneBatch()
     {

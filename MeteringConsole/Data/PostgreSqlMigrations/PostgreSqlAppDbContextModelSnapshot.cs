@@ -1757,23 +1757,6 @@ namespace MeteringConsole.Data.PostgreSqlMigrations
                         .HasConstraintName("fk_usage_daily_rollups_unit_types_unit_type_id");
                 });
 
-            modelBuilder.Entity("MeteringConsole.Domain.UsageReading", b =>
-                {
-                    b.HasOne("MeteringConsole.Domain.Asset", null)
-                        .WithMany()
-                        .HasForeignKey("AssetId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_usage_readings_assets_asset_id");
-
-                    b.HasOne("MeteringConsole.Domain.UnitType", null)
-                        .WithMany()
-                        .HasForeignKey("UnitTypeId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_usage_readings_unit_types_unit_type_id");
-                });
-
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)

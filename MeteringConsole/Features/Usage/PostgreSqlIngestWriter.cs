@@ -160,10 +160,15 @@ internal sealed class PostgreSqlIngestWriter : IngestWriter
             UPDATE assets a SET last_seen_at = @now, name = COALESCE(t.n, a.name), description = COALESCE(t.d, a.description),
                                 client_id = COALESCE(a.client_id, t.c)
             FROM unnest(@id, @n, @d, @c) AS t(id, n, d, c)
-            WHERE a.id = t.id
+            WHERE a.id = t.id AND (a.last_seen_at IS NULL OR a.last_seen_at < @stale OR t.n IS DISTINCT FROM NULL AND t.n <> a.name
+                                   OR t.d IS DISTINCT FROM NULL AND t.d <> a.description OR t.c IS DISTINCT FROM NULL AND a.client_id IS NULL)
             """))
         {
             cmd.Parameters.Add(new NpgsqlParameter<DateTime>("now", Now));
+            // An asset seen within the last minute and otherwise unchanged is left alone: its row is
+            // not locked, so concurrent batches (of this console or another) naming the same assets,
+            // as every batch of a source does, do not queue behind each other's updates until commit.
+            cmd.Parameters.Add(new NpgsqlParameter<DateTime>("stale", Now - LastSeenPrecision));
             cmd.Parameters.Add(new NpgsqlParameter<int[]>("id", ordered.Select(c => c.Id).ToArray()));
             cmd.Parameters.Add(new NpgsqlParameter<string?[]>("n", ordered.Select(c => c.Name).ToArray()));
             cmd.Parameters.Add(new NpgsqlParameter<string?[]>("d", ordered.Select(c => c.Description).ToArray()));
@@ -196,6 +201,9 @@ internal sealed class PostgreSqlIngestWriter : IngestWriter
         cmd.Parameters.Add(new NpgsqlParameter<string[]>("new", newValues));
         await cmd.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>How stale an asset's <c>last_seen_at</c> may be on PostgreSQL before a batch naming it updates it.</summary>
+    public static readonly TimeSpan LastSeenPrecision = TimeSpan.FromMinutes(1);
 
     private NpgsqlCommand Command(string sql) => new(sql, _connection, _tx);
 }
