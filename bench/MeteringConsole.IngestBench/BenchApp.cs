@@ -34,14 +34,16 @@ public sealed class BenchApp : IAsyncDisposable
         }
     }
 
-    public static async Task<BenchApp> StartAsync(string workDir, string databaseFile)
+    /// <param name="instance">Another console on the same database: its own log (and key).</param>
+    public static async Task<BenchApp> StartAsync(string workDir, string databaseFile, int instance = 1)
     {
         var databasePath = Path.Combine(workDir, databaseFile);
         var key = (await RunAsync(databasePath, "apikey", "create", "--name", "bench", "--role", "Admin")).Trim().Split('\n').Last().Trim();
         var port = FreePort();
         var psi = StartInfo(databasePath, "--urls", $"http://127.0.0.1:{port}");
         var process = Process.Start(psi)!;
-        var log = new StreamWriter(Path.Combine(workDir, databaseFile + ".log")) { AutoFlush = true };
+        var logPath = Path.Combine(workDir, databaseFile + (instance > 1 ? $".{instance}" : "") + ".log");
+        var log = new StreamWriter(logPath) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
         process.BeginOutputReadLine();
@@ -53,9 +55,11 @@ public sealed class BenchApp : IAsyncDisposable
             try { if ((await http.GetAsync("/api/v1/health")).StatusCode == HttpStatusCode.OK) break; }
             catch (HttpRequestException) when (i < 300) { await Task.Delay(100); }
         }
-        var app = new BenchApp(process, http, databasePath) { LogPath = Path.Combine(workDir, databaseFile + ".log") };
-        foreach (var (name, aggregation) in Workload.UnitTypes)
-            await http.PostAsJsonAsync("/api/v1/unit-types", new { name, aggregation });
+        var app = new BenchApp(process, http, databasePath) { LogPath = logPath };
+        // The first console of a database creates the workload's unit types; the others find them.
+        if (instance == 1)
+            foreach (var (name, aggregation) in Workload.UnitTypes)
+                await http.PostAsJsonAsync("/api/v1/unit-types", new { name, aggregation });
         return app;
     }
 

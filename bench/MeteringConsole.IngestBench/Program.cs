@@ -21,6 +21,21 @@ try
             () => AlertSetup.CreateAsync(alerted, options)));
         report.Add(await AlertSetup.SummaryAsync(alerted));
     }
+    if (options.Consoles > 1 && store.IsPostgreSql)
+    {
+        // Several consoles on one database (issue 11), the senders spread over them.
+        var consoles = new List<BenchApp>();
+        try
+        {
+            for (var i = 1; i <= options.Consoles; i++) consoles.Add(await BenchApp.StartAsync(workDir, "consoles.db", i));
+            report.Add(await HttpIngest.RunAsync(consoles, options, $"HTTP, fresh database, {options.Consoles} consoles"));
+        }
+        finally
+        {
+            foreach (var console in consoles) await console.DisposeAsync();
+        }
+    }
+    else if (options.Consoles > 1) Console.WriteLine("--consoles is for PostgreSQL (--provider postgresql); ignored on SQLite.");
     report.Add(await ServiceIngest.RunAsync(Path.Combine(workDir, "service.db"), options, "service, fresh database", preload: 0));
 
     if (options.Preload > 0)

@@ -208,6 +208,33 @@ public sealed class AlertEvaluationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnEvaluationThatChangesNothingOnlyMovesTheEvaluationTimeAndAValueThatMovesIsWritten()
+    {
+        var (client, asset) = await ClientWithBucketAsync("Steady");
+        await UseAsync(asset, 40);
+        var alert = await CreateAsync(new AlertInput("spend_threshold_reached", "Steady 100", 100, client));
+        async Task<AlertClientState> RowAsync()
+        {
+            await using var db = _app.Db();
+            return await db.AlertClientStates.AsNoTracking().SingleAsync(s => s.AlertId == alert.Id);
+        }
+        var created = await RowAsync();
+
+        _app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await EvaluateAsync();
+        var same = await RowAsync();
+        Assert.Equal((created.Status, created.Value, created.CurrentValue, created.ChangedAt), (same.Status, same.Value, same.CurrentValue, same.ChangedAt));
+        Assert.Equal(_app.Clock.GetUtcNow().UtcDateTime, same.EvaluatedAt);
+
+        await UseAsync(asset, 20);
+        _app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await EvaluateAsync();
+        var moved = await RowAsync();
+        Assert.Equal((AlertStatus.Ok, 60m, created.ChangedAt, _app.Clock.GetUtcNow().UtcDateTime),
+            (moved.Status, moved.CurrentValue, moved.ChangedAt, moved.EvaluatedAt));
+    }
+
+    [Fact]
     public async Task AnArchivedAlertStopsEvaluatingAndNotifiesNothing()
     {
         var (client, asset) = await ClientWithBucketAsync("Archivy");

@@ -67,6 +67,7 @@ public sealed class AlertEvaluator
             states.Begin(tx);
             // An alert archived since it was read notifies nothing.
             var active = await states.ActiveAlertIdsAsync(ct);
+            await states.LoadAsync(ct);
             foreach (var alert in alerts.Where(a => active.Contains(a.Id)))
             {
                 var periodStart = AlertCatalog.Of(alert.Type).PeriodBased ? metrics.Period.StartUtc : (DateTime?)null;
@@ -75,6 +76,7 @@ public sealed class AlertEvaluator
                     var reading = metrics.Read(alert, clientId);
                     if (await states.ApplyAsync(alert, clientId, reading, periodStart, ct) is long notification) notifications.Add(notification);
                 }
+                await states.EvaluatedAsync(alert, ct);
             }
             await tx.CommitAsync(ct);
         }
@@ -109,27 +111,52 @@ public sealed class AlertEvaluator
             return ids;
         }
 
+        /// <summary>What each (alert, client) state is now, read in the write transaction, so that only what changes is written.</summary>
+        private readonly Dictionary<(int Alert, int Client), (bool InAlarm, long? Value, DateTime? Period)> _current = new();
+
+        public async Task LoadAsync(CancellationToken ct)
+        {
+            await using var cmd = Command("SELECT alert_id, client_id, status, current_value, period_start FROM alert_client_states");
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                _current[(reader.GetInt32(0), reader.GetInt32(1))] = (reader.GetString(2) == nameof(AlertStatus.InAlarm),
+                    reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : SqlValues.ReadInstant(reader, 4));
+        }
+
+        /// <summary>
+        /// Moves one state. A state whose status, period and value all stay is not written at all: under
+        /// sustained ingest evaluations run back to back, and rewriting every state each time held the
+        /// write gate (and on SQLite the write lock) long enough to cost ingest throughput. The guarded
+        /// updates stay guarded, so a transition is still made once however many evaluators race.
+        /// </summary>
         /// <returns>The id of the notification recorded when this call moved the state ok → in_alarm.</returns>
         public async Task<long?> ApplyAsync(Alert alert, int clientId, AlertReading reading, DateTime? periodStart, CancellationToken ct)
         {
             Count++;
             DateTime? period = periodStart is DateTime p ? SqlValues.Instant(p) : null;
-            object value = reading.Value is decimal v ? SqlValues.Micros(v) : DBNull.Value;
+            long? micros = reading.Value is decimal v ? SqlValues.Micros(v) : null;
+            object value = micros is long m ? m : DBNull.Value;
             const string Key = " WHERE alert_id = @alert AND client_id = @client";
-            await ExecuteAsync("""
-                INSERT INTO alert_client_states (alert_id, client_id, status, value, current_value, triggered_at, period_start, changed_at, evaluated_at)
-                VALUES (@alert, @client, 'Ok', @value, @value, NULL, @period, @now, @now)
-                ON CONFLICT (alert_id, client_id) DO NOTHING
-                """, alert.Id, clientId, value, period, ct);
-            if (period is not null)
+            var known = _current.TryGetValue((alert.Id, clientId), out var state);
+            if (!known)
+            {
+                await ExecuteAsync("""
+                    INSERT INTO alert_client_states (alert_id, client_id, status, value, current_value, triggered_at, period_start, changed_at, evaluated_at)
+                    VALUES (@alert, @client, 'Ok', @value, @value, NULL, @period, @now, @now)
+                    ON CONFLICT (alert_id, client_id) DO NOTHING
+                    """, alert.Id, clientId, value, period, ct);
+                state = (false, micros, period);
+            }
+            if (period is not null && state.Period != period)
             {
                 // A new period starts every period-based state afresh: back to ok, silently, recorded.
                 Cleared += await ExecuteAsync("UPDATE alert_client_states SET status = 'Ok', changed_at = @now, period_start = @period"
                     + Key + " AND status = 'InAlarm' AND period_start IS DISTINCT FROM @period", alert.Id, clientId, value, period, ct);
                 await ExecuteAsync("UPDATE alert_client_states SET period_start = @period" + Key + " AND period_start IS DISTINCT FROM @period",
                     alert.Id, clientId, value, period, ct);
+                state = (false, state.Value, period);
             }
-            if (reading.InAlarm)
+            if (reading.InAlarm && !state.InAlarm)
             {
                 var moved = await ExecuteAsync("""
                     UPDATE alert_client_states SET status = 'InAlarm', value = @value, current_value = @value, triggered_at = @now,
@@ -137,14 +164,27 @@ public sealed class AlertEvaluator
                     """ + Key + " AND status = 'Ok'", alert.Id, clientId, value, period, ct);
                 if (moved == 1) return await NotifyAsync(alert, clientId, reading.Value ?? 0, period, ct);
             }
-            else
+            else if (!reading.InAlarm && state.InAlarm)
             {
                 Cleared += await ExecuteAsync("UPDATE alert_client_states SET status = 'Ok', value = @value, changed_at = @now"
                     + Key + " AND status = 'InAlarm'", alert.Id, clientId, value, period, ct);
             }
-            await ExecuteAsync("UPDATE alert_client_states SET current_value = @value, evaluated_at = @now" + Key,
-                alert.Id, clientId, value, period, ct);
+            if (state.Value != micros)
+                await ExecuteAsync("UPDATE alert_client_states SET current_value = @value" + Key, alert.Id, clientId, value, period, ct);
             return null;
+        }
+
+        /// <summary>Every state of the alert was just evaluated: one statement, whatever changed.</summary>
+        public async Task EvaluatedAsync(Alert alert, CancellationToken ct)
+        {
+            // The clients evaluated: the one named, or every enabled one.
+            await using var cmd = Command("UPDATE alert_client_states SET evaluated_at = @now WHERE alert_id = @alert" + (alert.ClientId is null
+                ? $" AND client_id IN (SELECT id FROM clients WHERE enabled = {SqlValues.Bool(_connection, true)})"
+                : " AND client_id = @client"));
+            cmd.Bind("@alert", alert.Id);
+            if (alert.ClientId is int client) cmd.Bind("@client", client);
+            cmd.Bind("@now", _now);
+            await cmd.ExecuteNonQueryAsync(ct);
         }
 
         private async Task<long> NotifyAsync(Alert alert, int clientId, decimal value, DateTime? period, CancellationToken ct)
