@@ -67,8 +67,9 @@ public sealed class AlertEvaluator
             states.Begin(tx);
             // An alert archived since it was read notifies nothing.
             var active = await states.ActiveAlertIdsAsync(ct);
-            await states.LoadAsync(ct);
-            foreach (var alert in alerts.Where(a => active.Contains(a.Id)))
+            var evaluated = alerts.Where(a => active.Contains(a.Id)).ToList();
+            await states.LoadAsync(evaluated, ct);
+            foreach (var alert in evaluated)
             {
                 var periodStart = AlertCatalog.Of(alert.Type).PeriodBased ? metrics.Period.StartUtc : (DateTime?)null;
                 foreach (var clientId in alert.ClientId is int only ? clients.Where(c => c == only) : clients)
@@ -114,9 +115,12 @@ public sealed class AlertEvaluator
         /// <summary>What each (alert, client) state is now, read in the write transaction, so that only what changes is written.</summary>
         private readonly Dictionary<(int Alert, int Client), (bool InAlarm, long? Value, DateTime? Period)> _current = new();
 
-        public async Task LoadAsync(CancellationToken ct)
+        public async Task LoadAsync(IReadOnlyList<Alert> alerts, CancellationToken ct)
         {
-            await using var cmd = Command("SELECT alert_id, client_id, status, current_value, period_start FROM alert_client_states");
+            if (alerts.Count == 0) return;
+            // Only the alerts evaluated now: archived alerts' states stay behind and only grow.
+            await using var cmd = Command("SELECT alert_id, client_id, status, current_value, period_start FROM alert_client_states WHERE alert_id IN ("
+                + string.Join(",", alerts.Select(a => a.Id)) + ")");
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 _current[(reader.GetInt32(0), reader.GetInt32(1))] = (reader.GetString(2) == nameof(AlertStatus.InAlarm),
@@ -125,8 +129,8 @@ public sealed class AlertEvaluator
 
         /// <summary>
         /// Moves one state. A state whose status, period and value all stay is not written at all: under
-        /// sustained ingest evaluations run back to back, and rewriting every state each time held the
-        /// write gate (and on SQLite the write lock) long enough to cost ingest throughput. The guarded
+        /// sustained ingest an evaluation runs every few seconds, and rewriting every state each time held
+        /// the write gate (and on SQLite the write lock) long enough to cost ingest throughput. The guarded
         /// updates stay guarded, so a transition is still made once however many evaluators race.
         /// </summary>
         /// <returns>The id of the notification recorded when this call moved the state ok → in_alarm.</returns>
@@ -137,8 +141,7 @@ public sealed class AlertEvaluator
             long? micros = reading.Value is decimal v ? SqlValues.Micros(v) : null;
             object value = micros is long m ? m : DBNull.Value;
             const string Key = " WHERE alert_id = @alert AND client_id = @client";
-            var known = _current.TryGetValue((alert.Id, clientId), out var state);
-            if (!known)
+            if (!_current.TryGetValue((alert.Id, clientId), out var state))
             {
                 await ExecuteAsync("""
                     INSERT INTO alert_client_states (alert_id, client_id, status, value, current_value, triggered_at, period_start, changed_at, evaluated_at)
