@@ -45,6 +45,14 @@ public sealed class BillingPagesBrowserTests
         await page.Locator(".mc-statements .mud-table-body tr.mud-table-row button").First.ClickAsync();
         await page.Locator(".mc-lines .mud-table-body tr.mud-table-row").First.WaitForAsync();
         await BrowserFixture.ScreenshotAsync(page, "billing-statement-lines");
+        // Expanded, the lines do not widen the statements table: its columns and each line's Details stay in view.
+        var sideways = await page.EvaluateAsync<int>("""
+            () => { const c = document.querySelector('.mc-statements > .mud-table-container'); return c.scrollWidth - c.clientWidth; }
+            """);
+        Assert.True(sideways <= 0, $"the statements table scrolls {sideways} px sideways with a statement expanded");
+        var table = await page.Locator(".mc-statements").First.BoundingBoxAsync();
+        var details = await page.Locator(".mc-lines .mc-line-details-open").First.BoundingBoxAsync();
+        Assert.True(details!.X + details.Width <= table!.X + table.Width, "a line's Details button sticks out of the statements table");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("button:has-text('Export CSV')"));
         Assert.Equal($"billing-{October}.zip", download.SuggestedFilename);
@@ -131,7 +139,7 @@ public sealed class BillingPagesBrowserTests
         Assert.True(overflows.Length == 0, "Clipped at 1440×900 with a long name:\n" + string.Join("\n", overflows));
         // Each row's actions fit whole: both buttons inside the table's right edge.
         var table = await page.Locator(".mc-grid table").BoundingBoxAsync();
-        var delete = await page.Locator(".mc-grid td.mc-actions button[title='Delete']").First.BoundingBoxAsync();
+        var delete = await page.Locator(".mc-grid td.mc-actions button[aria-label^='Delete']").First.BoundingBoxAsync();
         Assert.True(delete!.X + delete.Width <= table!.X + table.Width, "the Delete button sticks out of the table");
     }
 }

@@ -1,6 +1,7 @@
 using AngleSharp.Dom;
 using Bunit;
 using MeteringConsole.Common;
+using MeteringConsole.Components.Shared;
 using MeteringConsole.Domain;
 using MeteringConsole.Features.Billing;
 using MeteringConsole.Tests.Features.Billing;
@@ -30,6 +31,21 @@ public sealed class BillingReadingsPageTests
         Assert.Contains("2026-10-01", page.Find(".mc-period-summary").TextContent);
         Assert.Contains("Open", page.Find(".mc-period-summary").TextContent);
         Assert.Equal(3, page.FindAll(".mc-history tbody tr.mud-table-row").Count);
+    }
+
+    [Fact]
+    public async Task EachStatementsStatusIsDrawnInTheColourThatStatusHasEverywhere()
+    {
+        await using var app = await SampleApp.CreateAsync();
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Viewer, app);
+
+        var page = ctx.Render<BillingReadingsPage>();
+
+        page.WaitForAssertion(() => Assert.NotEmpty(Statements(page)));
+        var chips = Statements(page).Select(r => r.QuerySelector(".mc-status-chip")!).ToList();
+        Assert.All(chips, chip => Assert.Contains(CommitStatus.ColorOf(chip.TextContent), chip.GetAttribute("style")));
+        // The sample's October has clients of each kind, Mixed among them (the colour that differed here).
+        Assert.Contains(chips, chip => chip.TextContent == "Mixed" && chip.GetAttribute("style")!.Contains(CommitStatus.MixedColor));
     }
 
     [Fact]

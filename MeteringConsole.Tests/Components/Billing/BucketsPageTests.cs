@@ -3,6 +3,7 @@ using Bunit;
 using MeteringConsole.Common;
 using MeteringConsole.Features.Billing;
 using MeteringConsole.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 
 namespace MeteringConsole.Tests.Components.Billing;
@@ -138,20 +139,66 @@ public sealed class BucketsPageTests
         await page.InvokeAsync(() => page.Find("input[aria-label='Search buckets']").Input("Spare bucket"));
         await PinnedClock.PassDebounceAsync(ctx, () => Rows(page).Count == 1);
         Assert.Single(Rows(page));
+        var delete = $"button[aria-label='Delete Spare bucket of {client.Name}']";
+        Assert.False(page.Find(delete).HasAttribute("disabled"));
 
-
-        await page.InvokeAsync(() => page.Find("button[title=Delete]").Click());
+        await page.InvokeAsync(() => page.Find(delete).Click());
         ctx.Dialogs.WaitForAssertion(() => Assert.Contains("Its 0 bound assets become unbound", ctx.Dialogs.Markup));
         await ctx.Dialogs.InvokeAsync(() => Button(ctx.Dialogs, "Cancel").Click());
         Assert.Equal(1, (await buckets.ListAsync(new BucketFilter(Search: "Spare bucket"), new PageRequest())).Total);
 
-        await page.InvokeAsync(() => page.Find("button[title=Delete]").Click());
+        await page.InvokeAsync(() => page.Find(delete).Click());
         ctx.Dialogs.WaitForAssertion(() => Button(ctx.Dialogs, "Delete"));
         await ctx.Dialogs.InvokeAsync(() => Button(ctx.Dialogs, "Delete").Click());
 
         page.WaitForAssertion(() => Assert.Contains("No bucket matches these filters", page.Markup));
         Assert.Equal(0, (await buckets.ListAsync(new BucketFilter(Search: "Spare bucket"), new PageRequest())).Total);
         Assert.Contains("Deleted Spare bucket", ctx.Snackbars.Markup);
+    }
+
+    [Fact]
+    public async Task ABilledBucketOffersNeitherDeleteNorAnotherClientAndSaysWhy()
+    {
+        await using var app = await SampleApp.CreateAsync();
+        await using var db = app.Db();
+        var billed = await db.BillingBuckets.Where(b => db.BillingReadings.Any(r => r.BucketId == b.Id))
+            .Select(b => new { b.Id, b.Name, Client = b.Client!.Name }).FirstAsync();
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Admin, app);
+        var page = ctx.Render<BucketsPage>();
+        page.WaitForAssertion(() => Assert.Equal(25, Rows(page).Count));
+        await page.InvokeAsync(() => page.Find("input[aria-label='Search buckets']").Input(billed.Client));
+        await PinnedClock.PassDebounceAsync(ctx, () => Rows(page).All(r => r.TextContent.Contains(billed.Client)));
+        var delete = page.Find($"button[aria-label='Delete {billed.Name} of {billed.Client}']");
+
+        Assert.True(delete.HasAttribute("disabled"));
+        Assert.Equal($"{billed.Name} has billing readings and cannot be deleted; disable it instead.", delete.ParentElement!.GetAttribute("title"));
+        await page.InvokeAsync(() => delete.Click());
+        Assert.DoesNotContain("become unbound", ctx.Dialogs.Markup);
+        Assert.True(await app.Db().BillingBuckets.AnyAsync(b => b.Id == billed.Id));
+
+        // Its dialog keeps the client: the picker is off and says why.
+        await page.InvokeAsync(() => page.Find($"button[aria-label='Edit {billed.Name} of {billed.Client}']").Click());
+        ctx.Dialogs.WaitForAssertion(() => Assert.True(ctx.Dialogs.Find("input#client_id").HasAttribute("disabled")));
+        Assert.Contains("has billing history with its client; create a new bucket for the other client instead", ctx.Dialogs.Markup);
+    }
+
+    [Fact]
+    public async Task ANeverBilledBucketsDialogLetsItsClientChange()
+    {
+        await using var app = await SampleApp.CreateAsync();
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Admin, app);
+        var client = (await ctx.Service<MeteringConsole.Features.Clients.ClientService>().NamesAsync())[0];
+        await ctx.Service<BucketService>().CreateAsync(new BucketInput(client.Id, "Spare bucket", "vmware", "vcpu-hours", null, 10, null, null, true, true, null));
+        var page = ctx.Render<BucketsPage>();
+        page.WaitForAssertion(() => Assert.Equal(25, Rows(page).Count));
+        await page.InvokeAsync(() => page.Find("input[aria-label='Search buckets']").Input("Spare bucket"));
+        await PinnedClock.PassDebounceAsync(ctx, () => Rows(page).Count == 1);
+
+        await page.InvokeAsync(() => page.Find($"button[aria-label='Edit Spare bucket of {client.Name}']").Click());
+
+        ctx.Dialogs.WaitForAssertion(() => ctx.Dialogs.Find("input#client_id"));
+        Assert.False(ctx.Dialogs.Find("input#client_id").HasAttribute("disabled"));
+        Assert.DoesNotContain("has billing history", ctx.Dialogs.Markup);
     }
 
     /// <summary>MudCheckBox marks its state on the input's wrapper.</summary>

@@ -1,5 +1,6 @@
 using AngleSharp.Dom;
 using MeteringConsole.Common;
+using Microsoft.AspNetCore.Components.Web;
 using MeteringConsole.Features.OverUnder;
 using MeteringConsole.Tests.Features.Billing;
 using MeteringConsole.Tests.Features.OverUnder;
@@ -97,6 +98,77 @@ public sealed class OverUnderPageTests
         var ram = page.Find("[data-testid=by-unit-type] tr[data-unit-type=ram-gb]").TextContent;
         Assert.Contains("−160", ram);
         Assert.Contains("Δ Units", page.Find("[data-testid=by-unit-type] thead").TextContent);
+    }
+
+    [Fact]
+    public async Task AnotherPeriodShowsThatPeriodsFiguresFromTheService()
+    {
+        await using var app = await SampleApp.CreateAsync();
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Viewer, app);
+        var september = (await ctx.Service<OverUnderService>().ReportAsync(new OverUnderQuery("2026-09-01")))!;
+        var page = ctx.Render<OverUnderPage>();
+        page.WaitForAssertion(() => Assert.Contains("2026-10-01 – 2026-10-31", page.Markup));
+
+        await ctx.ChooseAsync(page, "mc-period", "2026-09-01");
+
+        page.WaitForAssertion(() => Assert.Contains($"{september.PeriodStart} – {september.PeriodEnd}", page.Markup));
+        Assert.Contains($"All Clients ({september.Counts.All})", page.Find("[data-testid=filter-all]").TextContent);
+        Assert.Contains($"Over Commit ({september.Counts.Over})", page.Find("[data-testid=filter-over]").TextContent);
+        Assert.Contains(september.TotalBufferCost.ToString("N2"), page.Find("[data-testid=total-buffer]").TextContent);
+        Assert.Contains(september.Clients[0].Name, Rows(page)[0].TextContent);
+        Assert.Contains(september.Clients[0].FinalCost.ToString("N2"), Rows(page)[0].TextContent);
+        // The trend ends with the chosen period.
+        Assert.Equal(september.Trend.Count, page.FindAll("[data-testid=trend-table] tbody tr").Count);
+    }
+
+    [Fact]
+    public async Task ClickingAHeadingSortsTheClientsOnTheServerDefinitionsAndAll()
+    {
+        await using var app = await SampleApp.CreateAsync();
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Viewer, app);
+        var service = ctx.Service<OverUnderService>();
+        var page = ctx.Render<OverUnderPage>();
+        page.WaitForAssertion(() => Assert.Equal(25, Rows(page).Count));
+        IElement Heading() => page.FindAll("[data-testid=over-under-clients] th").First(th => th.TextContent.Contains("Final Cost"));
+
+        // A heading with its definition still sorts: ascending, then descending.
+        await page.InvokeAsync(() => Heading().QuerySelector(".mud-button-root")!.Click());
+        var ascending = (await service.ReportAsync(new OverUnderQuery(Take: 25, OrderBy: "FinalCost")))!.Clients;
+        page.WaitForAssertion(() => Assert.Contains(ascending[0].Name, Rows(page)[0].TextContent));
+        await page.InvokeAsync(() => Heading().QuerySelector(".mud-button-root")!.Click());
+        var descending = (await service.ReportAsync(new OverUnderQuery(Take: 25, OrderBy: "FinalCost desc")))!.Clients;
+        page.WaitForAssertion(() => Assert.Contains(descending[0].Name, Rows(page)[0].TextContent));
+        Assert.Contains(descending[0].FinalCost.ToString("N2"), Rows(page)[0].TextContent);
+        Assert.True(descending[0].FinalCost > ascending[0].FinalCost);
+    }
+
+    [Theory]
+    [InlineData("Status", OverUnderDefinitions.Status)]
+    [InlineData("Final Cost", OverUnderDefinitions.FinalCost)]
+    [InlineData("vs Commit", OverUnderDefinitions.VsCommit)]
+    [InlineData("Overage", OverUnderDefinitions.Overage)]
+    [InlineData("Buffer", OverUnderDefinitions.Buffer)]
+    [InlineData("Committed ($)", OverUnderDefinitions.Committed)]
+    [InlineData("Buffer ($)", OverUnderDefinitions.Buffer)]
+    [InlineData("Buffer Units", OverUnderDefinitions.BufferUnits)]
+    [InlineData("% Unused", OverUnderDefinitions.PercentUnused)]
+    [InlineData("Δ Units", OverUnderDefinitions.DeltaUnits)]
+    [InlineData("Overage $", OverUnderDefinitions.Overage)]
+    [InlineData("Buffer $", OverUnderDefinitions.Buffer)]
+    public async Task EachFiguresHeadingShowsItsDefinitionOnHover(string heading, string definition)
+    {
+        await using var app = await TestApp.CreateAsync();
+        await WorkedExampleAsync(app);
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Viewer, app);
+        var page = ctx.Render<OverUnderPage>();
+        page.WaitForAssertion(() => Assert.Equal(4, Rows(page).Count));
+        var defined = page.FindAll(".mc-defined").Where(d => d.TextContent.Trim() == heading).ToList();
+        Assert.Single(defined);
+        Assert.DoesNotContain(definition, ctx.Popovers.Markup);
+
+        await page.InvokeAsync(() => defined[0].Closest(".mud-tooltip-root")!.TriggerEvent("onpointerenter", new PointerEventArgs()));
+
+        ctx.Popovers.WaitForAssertion(() => Assert.Contains(definition, ctx.Popovers.Find(".mud-popover-open").TextContent));
     }
 
     [Fact]

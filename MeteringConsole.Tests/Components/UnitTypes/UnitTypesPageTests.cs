@@ -1,6 +1,7 @@
 using AngleSharp.Dom;
 using Bunit;
 using MeteringConsole.Features.UnitTypes;
+using MeteringConsole.Tests.Infrastructure;
 
 namespace MeteringConsole.Tests.Components.UnitTypes;
 
@@ -125,6 +126,24 @@ public sealed class UnitTypesPageTests
         await dialog.InvokeAsync(() => Button(dialog, "Delete").Click());
         page.WaitForAssertion(() => Assert.Empty(Names(page)));
         Assert.Equal(0, (await service.ListAsync(new UnitTypeFilter(), new Common.PageRequest())).Total);
+    }
+
+    [Fact]
+    public async Task AUnitTypeInUseOffersNoDeleteAndSaysWhatUsesIt()
+    {
+        await using var app = await SampleApp.CreateAsync();
+        await using var ctx = await PageTestContext.CreateAsync(TestApp.Operator, app);
+        await ctx.Service<UnitTypeService>().CreateAsync(new UnitTypeInput("unused-units", null, "sum", false, 1, 2, null));
+        var page = ctx.Render<UnitTypesPage>();
+        page.WaitForAssertion(() => Assert.Contains("vcpu-hours", Names(page)));
+
+        var inUse = page.Find("button[aria-label='Delete vcpu-hours']");
+        Assert.True(inUse.HasAttribute("disabled"));
+        Assert.Equal("vcpu-hours is used by usage readings and cannot be deleted.", inUse.ParentElement!.GetAttribute("title"));
+        await page.InvokeAsync(() => inUse.Click());
+        Assert.DoesNotContain("Delete the unit type", ctx.Dialogs.Markup);
+        // One nothing uses is offered, behind its confirmation.
+        Assert.False(page.Find("button[aria-label='Delete unused-units']").HasAttribute("disabled"));
     }
 
     private static IElement Button(IRenderedComponent<MudBlazor.MudDialogProvider> dialog, string text)

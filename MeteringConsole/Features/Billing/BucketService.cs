@@ -101,7 +101,7 @@ public sealed class BucketService
         var bucket = await db.BillingBuckets.Include(b => b.Assets).FirstOrDefaultAsync(b => b.Id == id) ?? throw new NotFoundException("Bucket", id);
         if (!actor.MaySee(bucket.ClientId) || !actor.MaySee(input.ClientId)) throw new ForbiddenException("This API key is scoped to another client.");
         if (bucket.ClientId != input.ClientId && await db.BillingReadings.AnyAsync(r => r.BucketId == id))
-            throw new ConflictException($"{bucket.Name} has billing history with its client; create a new bucket for the other client instead.");
+            throw new ConflictException(MoveRefusal(bucket.Name));
         var valid = await ValidateAsync(db, input with { AssetIds = input.AssetIds ?? await BoundExternalIdsAsync(db, id) }, bucketId: id,
             defaultStart: bucket.StartsOn);
         valid.CopyTo(bucket);
@@ -142,6 +142,23 @@ public sealed class BucketService
         return await UpdateAsync(bucketId, input);
     }
 
+    /// <summary>
+    /// Which of these buckets have billing readings: those cannot be deleted or moved to another
+    /// client, so the page and the dialog do not offer it (rather than confirming and then refusing).
+    /// </summary>
+    public async Task<IReadOnlySet<int>> BilledAsync(IReadOnlyCollection<int> ids)
+    {
+        await _actor.RequireAsync(Permission.Read);
+        if (ids.Count == 0) return new HashSet<int>();
+        await using var db = await _dbs.CreateDbContextAsync();
+        return (await db.BillingReadings.AsNoTracking().Where(r => ids.Contains(r.BucketId)).Select(r => r.BucketId).Distinct().ToListAsync()).ToHashSet();
+    }
+
+    public static string DeleteRefusal(string bucketName) => $"{bucketName} has billing readings and cannot be deleted; disable it instead.";
+
+    public static string MoveRefusal(string bucketName)
+        => $"{bucketName} has billing history with its client; create a new bucket for the other client instead.";
+
     /// <summary>Deletes a bucket that was never billed (its bindings go with it); a billed one answers 409.</summary>
     public async Task DeleteAsync(int id)
     {
@@ -149,8 +166,7 @@ public sealed class BucketService
         await using var db = await _dbs.CreateDbContextAsync();
         var bucket = await db.BillingBuckets.Include(b => b.Assets).FirstOrDefaultAsync(b => b.Id == id) ?? throw new NotFoundException("Bucket", id);
         if (!actor.MaySee(bucket.ClientId)) throw new ForbiddenException("This API key is scoped to another client.");
-        if (await db.BillingReadings.AnyAsync(r => r.BucketId == id))
-            throw new ConflictException($"{bucket.Name} has billing readings and cannot be deleted; disable it instead.");
+        if (await db.BillingReadings.AnyAsync(r => r.BucketId == id)) throw new ConflictException(DeleteRefusal(bucket.Name));
         // Bindings removed through the change tracker, so each unbinding is audited too.
         db.BucketAssets.RemoveRange(bucket.Assets);
         db.BillingBuckets.Remove(bucket);

@@ -97,8 +97,7 @@ public sealed class UnitTypeService
         await _actor.RequireAsync(Permission.Write);
         await using var db = await _dbs.CreateDbContextAsync();
         var unitType = await db.UnitTypes.FindAsync(id) ?? throw new NotFoundException("Unit type", id);
-        if (await UsedByAsync(db, id) is { } usedBy)
-            throw new ConflictException($"{unitType.Name} is used by {usedBy} and cannot be deleted.");
+        if (await UsedByAsync(db, id) is { } usedBy) throw new ConflictException(Refusal(unitType.Name, usedBy));
         db.UnitTypes.Remove(unitType);
         try
         {
@@ -110,6 +109,23 @@ public sealed class UnitTypeService
             throw new ConflictException($"{unitType.Name} came into use while it was being deleted and was kept.");
         }
     }
+
+    /// <summary>
+    /// Why each of these unit types could not be deleted now (absent: it could), so that the page
+    /// offers Delete only where it would succeed rather than confirming and then refusing.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, string>> DeleteRefusalsAsync(IReadOnlyCollection<UnitTypeRow> rows)
+    {
+        await _actor.RequireAsync(Permission.Read);
+        await using var db = await _dbs.CreateDbContextAsync();
+        var refusals = new Dictionary<int, string>();
+        // A page holds a few unit types; each check is an index seek.
+        foreach (var row in rows)
+            if (await UsedByAsync(db, row.Id) is { } usedBy) refusals[row.Id] = Refusal(row.Name, usedBy);
+        return refusals;
+    }
+
+    private static string Refusal(string name, string usedBy) => $"{name} is used by {usedBy} and cannot be deleted.";
 
     private static async Task<string?> UsedByAsync(AppDbContext db, int id)
     {
