@@ -14,6 +14,13 @@ public sealed class BenchApp : IAsyncDisposable
     public string DatabasePath { get; }
     /// <summary>Where the server's own log goes; printed when a request fails.</summary>
     public string LogPath { get; private init; } = "";
+    private List<string> _lines = new();
+
+    /// <summary>The server's log so far, line by line.</summary>
+    public IReadOnlyList<string> LogLines()
+    {
+        lock (_lines) return _lines.ToList();
+    }
 
     private BenchApp(Process process, HttpClient http, string databasePath)
     {
@@ -44,8 +51,17 @@ public sealed class BenchApp : IAsyncDisposable
         var process = Process.Start(psi)!;
         var logPath = Path.Combine(workDir, databaseFile + (instance > 1 ? $".{instance}" : "") + ".log");
         var log = new StreamWriter(logPath) { AutoFlush = true };
-        process.OutputDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
+        var lines = new List<string>();
+        void Write(string? line)
+        {
+            lock (log)
+            {
+                log.WriteLine(line);
+                if (line is not null) lock (lines) lines.Add(line);
+            }
+        }
+        process.OutputDataReceived += (_, e) => Write(e.Data);
+        process.ErrorDataReceived += (_, e) => Write(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
@@ -55,12 +71,24 @@ public sealed class BenchApp : IAsyncDisposable
             try { if ((await http.GetAsync("/api/v1/health")).StatusCode == HttpStatusCode.OK) break; }
             catch (HttpRequestException) when (i < 300) { await Task.Delay(100); }
         }
-        var app = new BenchApp(process, http, databasePath) { LogPath = logPath };
+        var app = new BenchApp(process, http, databasePath) { LogPath = logPath, _lines = lines };
         // The first console of a database creates the workload's unit types; the others find them.
         if (instance == 1)
             foreach (var (name, aggregation) in Workload.UnitTypes)
                 await http.PostAsJsonAsync("/api/v1/unit-types", new { name, aggregation });
         return app;
+    }
+
+    /// <summary>
+    /// Core time the server process has used so far (user + system, from /proc): what a run costs the
+    /// machine, steadier than its wall time when other work shares the cores.
+    /// </summary>
+    public TimeSpan CpuTime()
+    {
+        // Fields after the command's closing parenthesis: state is the 3rd, utime the 14th, stime the 15th, in clock ticks (100 a second).
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return TimeSpan.FromSeconds((long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0);
     }
 
     /// <summary>Peak resident memory of the server process so far (VmHWM), in MiB.</summary>
@@ -88,6 +116,8 @@ public sealed class BenchApp : IAsyncDisposable
         foreach (var (key, value) in BenchStore.Current.Settings(databasePath)) psi.Environment[key.Replace(":", "__")] = value;
         psi.Environment["Database__SeedFromSample"] = "false";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Each evaluation's timing, which --alerts sums (AlertSetup.EvaluationCost).
+        psi.Environment["Logging__LogLevel__MeteringConsole.Features.Alerts.AlertEvaluationJob"] = "Debug";
         return psi;
     }
 

@@ -9,11 +9,18 @@ namespace MeteringConsole.IngestBench;
 /// </summary>
 public static class HttpIngest
 {
+    /// <summary>One timed run: what the report prints, and its rate for comparisons.</summary>
+    /// <param name="ServerCpu">Core time the consoles used during the timed run.</param>
+    public sealed record Run(string Text, double EventsPerSecond, TimeSpan Elapsed, TimeSpan ServerCpu)
+    {
+        public override string ToString() => Text;
+    }
+
     /// <param name="setUp">Runs before the warm-up batch (which creates the workload's assets), outside the timing.</param>
-    public static Task<string> RunAsync(BenchApp app, BenchOptions options, string label, Func<Task>? setUp = null)
+    public static Task<Run> RunAsync(BenchApp app, BenchOptions options, string label, Func<Task>? setUp = null)
         => RunAsync(new[] { app }, options, label, setUp);
 
-    public static async Task<string> RunAsync(IReadOnlyList<BenchApp> apps, BenchOptions options, string label, Func<Task>? setUp = null)
+    public static async Task<Run> RunAsync(IReadOnlyList<BenchApp> apps, BenchOptions options, string label, Func<Task>? setUp = null)
     {
         if (setUp is not null) await setUp();
         var run = Guid.NewGuid().ToString("N")[..6];
@@ -21,18 +28,45 @@ public static class HttpIngest
         var bodies = Enumerable.Range(0, options.Senders)
             .Select(s => Enumerable.Range(0, options.BatchesPerSender).Select(b => Workload.Batch(run, s, b, options.BatchSize)).ToArray())
             .ToArray();
-        // One warm-up batch outside the timing (JIT, connection pool, first asset inserts).
+        // Warm-up outside the timing: first asset inserts, connection pools, and the JIT. A fresh
+        // process re-compiles its hot methods on a background thread for many seconds (tiered
+        // compilation): after one batch it still took a seventh of the console's core time, and more
+        // in the run with alerts, whose code paths are compiled too; so every sender posts
+        // --warmup batches first, as a console that has been up a while would have.
         foreach (var (app, i) in apps.Select((a, i) => (a, i)))
             await PostAsync(app, Workload.Batch(run + "w" + i, 0, 0, options.BatchSize));
+        await Task.WhenAll(Enumerable.Range(0, options.Senders).Select(async sender =>
+        {
+            for (var b = 0; b < options.WarmUpBatches; b++) await PostAsync(apps[sender % apps.Count], Workload.Batch(run + "w", sender, b, options.BatchSize));
+        }));
 
+        var cpuBefore = apps.Aggregate(TimeSpan.Zero, (sum, a) => sum + a.CpuTime());
+        var (machineBefore, sendersBefore) = (MachineBusy(), Process.GetCurrentProcess().TotalProcessorTime);
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(bodies.Select(async (batches, sender) =>
         {
             foreach (var body in batches) await PostAsync(apps[sender % apps.Count], body);
         }));
         clock.Stop();
+        var cpu = apps.Aggregate(TimeSpan.Zero, (sum, a) => sum + a.CpuTime()) - cpuBefore;
+        var machine = MachineBusy() - machineBefore;
+        var senders = Process.GetCurrentProcess().TotalProcessorTime - sendersBefore;
         var events = (long)options.Senders * options.BatchesPerSender * options.BatchSize;
-        return $"{label}: {events:N0} events in {clock.Elapsed.TotalSeconds:N1} s = {events / clock.Elapsed.TotalSeconds:N0} events/s; server peak memory {string.Join(" + ", apps.Select(a => a.PeakMemoryMiB().ToString("N0")))} MiB";
+        var rate = events / clock.Elapsed.TotalSeconds;
+        // Where the machine's cores went: the consoles, this program's senders, and the rest (the
+        // PostgreSQL server when it is one, and anything else running).
+        return new Run($"{label}: {events:N0} events in {clock.Elapsed.TotalSeconds:N1} s = {rate:N0} events/s; "
+            + $"cores busy {machine.TotalSeconds:N1} core-s of {Environment.ProcessorCount * clock.Elapsed.TotalSeconds:N1} (console {cpu.TotalSeconds:N1}, "
+            + $"senders {senders.TotalSeconds:N1}, rest {(machine - cpu - senders).TotalSeconds:N1}); "
+            + $"server peak memory {string.Join(" + ", apps.Select(a => a.PeakMemoryMiB().ToString("N0")))} MiB", rate, clock.Elapsed, cpu);
+    }
+
+    /// <summary>Core time the machine's cores have been busy since boot (/proc/stat: user, nice, system, irq, softirq; not idle, iowait or steal).</summary>
+    private static TimeSpan MachineBusy()
+    {
+        // cpu  user nice system idle iowait irq softirq steal …, in clock ticks (100 a second).
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        return TimeSpan.FromSeconds((fields[0] + fields[1] + fields[2] + fields[5] + fields[6]) / 100.0);
     }
 
     private static async Task PostAsync(BenchApp app, byte[] body)

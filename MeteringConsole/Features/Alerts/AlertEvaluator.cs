@@ -2,14 +2,21 @@ using MeteringConsole.Common;
 using MeteringConsole.Data;
 using MeteringConsole.Domain;
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 
 namespace MeteringConsole.Features.Alerts;
 
-/// <summary>What one evaluation did.</summary>
+/// <summary>
+/// What one evaluation did, and how long it took: reading the figures, waiting for its turn at the
+/// write gate, and the state transaction (the part that holds ingest back).
+/// </summary>
 public sealed record EvaluationOutcome(int Alerts, int States, IReadOnlyList<long> Notifications, int Cleared)
 {
     public int Triggered => Notifications.Count;
+    public TimeSpan Reading { get; init; }
+    public TimeSpan Waiting { get; init; }
+    public TimeSpan Writing { get; init; }
 }
 
 /// <summary>
@@ -44,6 +51,7 @@ public sealed class AlertEvaluator
     public async Task<EvaluationOutcome> EvaluateAsync(int? alertId = null, CancellationToken ct = default)
     {
         var now = _clock.GetUtcNow().UtcDateTime;
+        var started = Stopwatch.GetTimestamp();
         List<Alert> alerts;
         List<int> clients;
         await using (var db = await _dbs.CreateDbContextAsync(ct))
@@ -59,11 +67,14 @@ public sealed class AlertEvaluator
         var metrics = await AlertMetrics.LoadAsync(connection, _settings, now, alerts, ct);
         var states = new StateWriter(connection, now);
         var notifications = new List<long>();
+        var read = Stopwatch.GetElapsedTime(started);
+        TimeSpan waited;
         // Its turn with ingest and every other writer of this process (DatabaseWriteGate): on its own
         // connection it would otherwise meet sustained ingest on SQLite's busy lock, and one of them time out.
         using (await _gate.EnterAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
+            waited = Stopwatch.GetElapsedTime(started) - read;
             states.Begin(tx);
             // An alert archived since it was read notifies nothing.
             var active = await states.ActiveAlertIdsAsync(ct);
@@ -81,8 +92,9 @@ public sealed class AlertEvaluator
             }
             await tx.CommitAsync(ct);
         }
+        var written = Stopwatch.GetElapsedTime(started) - read - waited;
         foreach (var id in notifications) _dispatcher.Dispatch(id);
-        return new EvaluationOutcome(alerts.Count, states.Count, notifications, states.Cleared);
+        return new EvaluationOutcome(alerts.Count, states.Count, notifications, states.Cleared) { Reading = read, Waiting = waited, Writing = written };
     }
 
     /// <summary>The prepared statements that move states, inside the evaluation's transaction.</summary>

@@ -75,11 +75,13 @@ public sealed class IngestService
         // halfway. PostgreSQL has no single writer, but the queue still keeps this process's batches
         // in arrival order and off each other's rows (assets, rollups); other processes' batches meet
         // this one in PostgreSQL's row locks, and finalize in the advisory lock (Data/FinalizeLock.cs).
-        using var turn = await _gate.EnterAsync(ct);
-        var result = _database.IsPostgreSql
-            ? await StorePostgreSqlAsync((Npgsql.NpgsqlConnection)connection, events, actor, now, ct)
-            : await StoreSqliteAsync((SqliteConnection)connection, events, actor, now, ct);
-        // After the commit, outside the transaction: alerts are evaluated on a coalesced job.
+        IngestResult result;
+        using (await _gate.EnterAsync(ct))
+            result = _database.IsPostgreSql
+                ? await StorePostgreSqlAsync((Npgsql.NpgsqlConnection)connection, events, actor, now, ct)
+                : await StoreSqliteAsync((SqliteConnection)connection, events, actor, now, ct);
+        // After the commit and out of the queue (the next batch need not wait for it): alerts are
+        // evaluated on a coalesced job.
         _alerts.Request("an ingest batch");
         return result;
     }
