@@ -14,7 +14,7 @@ using Microsoft.Data.Sqlite;
 
 // Billing and projection runs at the scale: 1,000 clients × 5 buckets, 10 million readings'
 // worth of daily rollups in the billed month. Targets: billing < 10 s, projections < 5 s, peak memory < 1 GiB;
-// Over/Under over 12 billed periods: the page's first load and the API's answer each < 300 ms.
+// Over/Under over 12 billed periods: the page's first load and the API's answer each < 300 ms, in process and over HTTP.
 // Usage: dotnet run -c Release --project bench/MeteringConsole.Bench [-- --clients N --readings N --assets-per-bucket N]
 var clients = Option("--clients", 1000);
 var readings = Option("--readings", 10_000_000);
@@ -50,6 +50,7 @@ try
     Console.WriteLine($"Projection run: {summary} in {projections.Elapsed.TotalSeconds:0.00} s (target < 5 s).");
 
     var overUnder = await OverUnderBench.RunAsync(scope.ServiceProvider, month);
+    overUnder &= await OverUnderHttpBench.RunAsync(file, folder, month);
 
     var peak = Process.GetCurrentProcess().PeakWorkingSet64;
     Console.WriteLine($"Peak working set: {peak / 1024.0 / 1024.0:0} MiB (before the runs: {before / 1024.0 / 1024.0:0} MiB; target < 1024 MiB).");
