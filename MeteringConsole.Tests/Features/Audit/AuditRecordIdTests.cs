@@ -1,4 +1,6 @@
+using System.Globalization;
 using MeteringConsole.Common;
+using MeteringConsole.Data;
 using MeteringConsole.Features.Audit;
 using MeteringConsole.Features.Billing;
 using MeteringConsole.Tests.Features.Billing;
@@ -20,5 +22,27 @@ public sealed class AuditRecordIdTests
 
         var entry = (await app.Service<AuditService>(TestApp.Admin).ListAsync(new AuditFilter(Table: "billing_periods"), new PageRequest())).Items.Single();
         Assert.Equal("2026-10-01", entry.RecordId);
+    }
+
+    [Theory]
+    [InlineData("ar-SA")] // another calendar (Umm al-Qura) and digits
+    [InlineData("de-DE")] // day first, comma decimals
+    [InlineData("th-TH")] // the Buddhist era
+    public void RecordIdsReadTheSameWhateverTheServersCulture(string culture)
+    {
+        var before = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo(culture);
+
+            Assert.Equal("2026-10-01", AuditInterceptor.RecordIdPart(new DateTime(2026, 10, 1)));
+            Assert.Equal("2026-10-01T12:30:00.0000000Z", AuditInterceptor.RecordIdPart(new DateTime(2026, 10, 1, 12, 30, 0, DateTimeKind.Utc)));
+            Assert.Equal("1234.5", AuditInterceptor.RecordIdPart(1234.5m));
+            Assert.Equal("42", AuditInterceptor.RecordIdPart(42));
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = before;
+        }
     }
 }
