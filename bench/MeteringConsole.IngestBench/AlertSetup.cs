@@ -77,10 +77,10 @@ public static class AlertSetup
             count++;
             (reading, waiting, writing) = (reading + Ms(2), waiting + Ms(3), writing + Ms(4));
         }
-        var run_ms = run.Elapsed.TotalMilliseconds;
-        return $"alert evaluations: {count} (warm-up included); figures read in {reading:N0} ms ({reading / run_ms:P1} of the run's "
+        var runMs = run.Elapsed.TotalMilliseconds;
+        return $"alert evaluations: {count} (warm-up included); figures read in {reading:N0} ms ({reading / runMs:P1} of the run's "
             + $"{run.Elapsed.TotalSeconds:N1} s on one core), write gate waited {waiting:N0} ms, states written in {writing:N0} ms "
-            + $"({writing / run_ms:P1} of the run holding the gate)";
+            + $"({writing / runMs:P1} of the run holding the gate)";
     }
 
     /// <summary>The rounds' mean rates without and with alerts, and how far apart the rounds are.</summary>
